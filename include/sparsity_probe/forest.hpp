@@ -1,0 +1,37 @@
+#pragma once
+// Step 3: the random forest. Each tree is grown on a bootstrap sample with axis-aligned splits
+// minimising the summed squared error of the one-hot targets (paper eq. 3.1). For one-hot targets
+//   SSE(node) = W − Σ_k c_k² / W     (W: weight, c_k: weighted count of class k)
+// so the best split maximises Σ_k cL_k²/W_L + Σ_k cR_k²/W_R, and moving one sample of class k
+// across the threshold changes Σ_k c_k² by 2·w·c_k + w²: O(1) per sample, whatever the class count.
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "sparsity_probe/binning.hpp"
+#include "sparsity_probe/normalization.hpp"
+#include "sparsity_probe/settings.hpp"
+#include "sparsity_probe/targets.hpp"
+#include "sparsity_probe/tree.hpp"
+
+namespace sparsity_probe {
+
+// What a tree is fitted to: the normalised layer, its bins, and the one-hot targets.
+struct TrainingSet {
+    const NormalizedLayer& layer;
+    const BinnedFeatures& bins;
+    const OneHotTargets& targets;
+};
+
+// Thrown out of tree growing when the caller's cancel flag is raised.
+struct Cancelled {};
+
+// Grow one tree. Everything random (bootstrap, features per split) is drawn from `tree_seed`, so a
+// tree is the same whichever thread grows it. `cancel` may be null.
+Tree grow_tree(const TrainingSet& data, const Settings& settings, std::uint64_t tree_seed,
+               const std::atomic<bool>* cancel = nullptr);
+
+// The seed of tree `tree` in repetition `repetition` of a probe run with base seed `seed`.
+std::uint64_t tree_seed(std::uint64_t seed, int repetition, int tree);
+
+}  // namespace sparsity_probe

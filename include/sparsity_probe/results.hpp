@@ -1,0 +1,38 @@
+#pragma once
+// The results document of SPEC §5, shared by the CLI and the web app. Keys may be added over
+// time; the ones SPEC §5 lists are never renamed.
+#include <string>
+#include <vector>
+
+#include "sparsity_probe/probe.hpp"
+#include "sparsity_probe/settings.hpp"
+#include "sparsity_probe/synthetic.hpp"
+
+namespace sparsity_probe {
+
+// A layer's result, or the one-line message saying why it has none (its other layers still count).
+struct LayerOutcome {
+    LayerResult result;  // name, samples and features are filled even on error
+    std::string error;
+    bool ok() const { return error.empty(); }
+};
+
+struct ResultsDocument {
+    Settings settings;
+    std::vector<std::string> files;        // analysed files, if any
+    std::string demo;                      // synthetic data set name, if any
+    SyntheticOptions demo_options;
+    std::vector<LayerOutcome> layers;
+};
+
+struct JsonOptions {
+    bool pretty = true;
+    bool timings = true;  // false drops "seconds", so equal inputs give byte-identical documents
+};
+
+std::string results_json(const ResultsDocument& document, const JsonOptions& options = {});
+
+void write_settings(class JsonWriter& json, const Settings& settings);
+void write_layer(class JsonWriter& json, const LayerOutcome& layer, const JsonOptions& options);
+
+}  // namespace sparsity_probe

@@ -1,0 +1,28 @@
+#pragma once
+// The 2-D teaching data sets of SPEC §3, seeded.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sparsity_probe/layer.hpp"
+
+namespace sparsity_probe {
+
+struct SyntheticOptions {
+    std::size_t samples = 1000;
+    double noise = 0.0;         // position noise (data set specific scale, see synthetic.cpp)
+    double label_noise = 0.0;   // fraction of labels replaced by a uniformly random class, in [0, 1]
+    std::uint64_t seed = 0;
+    int classes = 3;            // only for gaussian-quantiles and random
+};
+
+struct SyntheticData {
+    Layer points;                      // samples x 2
+    std::vector<std::int64_t> labels;  // 0..classes-1
+};
+
+// name: spiral, circles, gaussian-quantiles, moons, xor, random. Throws InputError otherwise.
+SyntheticData make_synthetic(const std::string& name, const SyntheticOptions& options);
+const std::vector<std::string>& synthetic_names();
+
+}  // namespace sparsity_probe

@@ -1,0 +1,338 @@
+// sparsity-probe: the command-line face of the core. Parses options, reads files or makes a demo
+// data set, runs analyze() per layer, prints a table or the SPEC §5 JSON document.
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sparsity_probe/error.hpp"
+#include "sparsity_probe/probe.hpp"
+#include "sparsity_probe/readers.hpp"
+#include "sparsity_probe/results.hpp"
+#include "sparsity_probe/synthetic.hpp"
+
+namespace sp = sparsity_probe;
+
+namespace {
+
+const char* const settings_help =
+    "Forest and probe settings (defaults from the paper, section 4):\n"
+    "  --trees N             trees per forest (3)\n"
+    "  --depth N             maximum tree depth (15)\n"
+    "  --seeds N             forests grown with different seeds; alpha is their mean (3)\n"
+    "  --measure M           |node| in the wavelet norm: volume (the paper) or samples (the\n"
+    "                        authors' code) (volume)\n"
+    "  --eps-low X           lower edge of the angle band above -90 degrees (0.1)\n"
+    "  --eps-high X          upper edge of the angle band (0.4)\n"
+    "  --eps-unit U          rad (the paper's text) or deg (the authors' code) (rad)\n"
+    "  --tau-min X --tau-max X --tau-step X   the tau grid (0.05, 1.99, 0.01)\n"
+    "  --max-features F      features tried per split: all, sqrt, a count or a fraction (all)\n"
+    "  --min-samples-leaf N  distinct samples per leaf (1)\n"
+    "  --sample-fraction X   samples drawn per tree, as a fraction of n (1)\n"
+    "  --no-bootstrap        draw without replacement instead of bootstrapping\n"
+    "  --max-bins N          bins per feature for split search, 2..256 (256)\n"
+    "  --threads N           worker threads, 0 = all cores (0); results do not depend on it\n"
+    "  --json PATH|-         write the results document (JSON) to PATH, or to stdout with -\n";
+
+const char* const main_help =
+    "sparsity-probe: how well each layer of a network separates its classes (Ben-Shaul & Dekel).\n"
+    "\n"
+    "Usage:\n"
+    "  sparsity-probe analyze FILE... [options]   probe the layers stored in FILE(s)\n"
+    "  sparsity-probe demo NAME [options]          probe a synthetic 2-D data set\n"
+    "  sparsity-probe COMMAND --help               options of a command\n"
+    "  sparsity-probe --version\n";
+
+const char* const analyze_help =
+    "Usage: sparsity-probe analyze FILE... [options]\n"
+    "\n"
+    "FILE is an .npz archive (one array per layer plus a label array named labels or y), or a set\n"
+    "of .npy files (one per layer plus labels.npy), or CSV/TSV files with a header row (one per\n"
+    "layer; labels in a column named labels, label or y, or in their own file). Each .npz is one\n"
+    "model; .npy and CSV files given together form one model.\n"
+    "\n"
+    "  --labels NAME         name of the label array or column (labels, then y)\n";
+
+const char* const demo_help =
+    "Usage: sparsity-probe demo spiral|circles|gaussian-quantiles|moons|xor|random [options]\n"
+    "\n"
+    "  --samples N           points (1000)\n"
+    "  --noise X             position noise (0.1 for spiral in data units; Gaussian std for\n"
+    "                        circles and moons)\n"
+    "  --label-noise P       fraction of labels replaced by random ones, 0..1 (or 20%) (0)\n"
+    "  --classes K           classes for gaussian-quantiles and random (3)\n"
+    "  --seed S              seed of the data set and of the forests (0)\n";
+
+struct UsageError {
+    std::string message;
+};
+
+struct Options {
+    std::string command;
+    std::vector<std::string> files;
+    std::string demo;
+    sp::SyntheticOptions demo_options;
+    sp::Settings settings;
+    sp::ReadOptions read;
+    std::string json_path;
+    bool help = false;
+};
+
+double parse_double(const std::string& option, const std::string& text) {
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(value))
+        throw UsageError{option + " expects a number, found \"" + text + "\""};
+    return value;
+}
+
+long long parse_integer(const std::string& option, const std::string& text, long long low, long long high) {
+    char* end = nullptr;
+    errno = 0;
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0 || value < low || value > high) {
+        std::ostringstream out;
+        out << option << " expects an integer from " << low << " to " << high << ", found \"" << text << "\"";
+        throw UsageError{out.str()};
+    }
+    return value;
+}
+
+double parse_fraction(const std::string& option, std::string text) {
+    bool percent = !text.empty() && text.back() == '%';
+    if (percent) text.pop_back();
+    double value = parse_double(option, text);
+    if (percent) value /= 100.0;
+    if (value < 0.0 || value > 1.0) throw UsageError{option + " expects a fraction from 0 to 1 (or 0% to 100%)"};
+    return value;
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    o.demo_options.noise = -1.0;  // data-set default unless given
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) throw UsageError{"missing command (analyze or demo); see sparsity-probe --help"};
+    o.command = args[0];
+    if (o.command == "--help" || o.command == "-h" || o.command == "help") {
+        o.help = true;
+        return o;
+    }
+    if (o.command == "--version") return o;
+    if (o.command != "analyze" && o.command != "demo")
+        throw UsageError{"unknown command \"" + o.command + "\" (expected analyze or demo)"};
+
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto next = [&]() -> const std::string& {
+            if (i + 1 >= args.size()) throw UsageError{a + " needs a value"};
+            return args[++i];
+        };
+        sp::Settings& s = o.settings;
+        if (a == "--help" || a == "-h") o.help = true;
+        else if (a == "--trees") s.trees = static_cast<int>(parse_integer(a, next(), 1, 1000));
+        else if (a == "--depth") s.depth = static_cast<int>(parse_integer(a, next(), 1, 64));
+        else if (a == "--seeds") s.seeds = static_cast<int>(parse_integer(a, next(), 1, 1000));
+        else if (a == "--measure") {
+            try { s.measure = sp::parse_measure(next()); } catch (const sp::InputError&) { throw UsageError{"--measure expects volume or samples, found \"" + args[i] + "\""}; }
+        }
+        else if (a == "--eps-low") s.eps_low = parse_double(a, next());
+        else if (a == "--eps-high") s.eps_high = parse_double(a, next());
+        else if (a == "--eps-unit") {
+            try { s.eps_unit = sp::parse_angle_unit(next()); } catch (const sp::InputError&) { throw UsageError{"--eps-unit expects rad or deg, found \"" + args[i] + "\""}; }
+        }
+        else if (a == "--tau-min") s.tau_min = parse_double(a, next());
+        else if (a == "--tau-max") s.tau_max = parse_double(a, next());
+        else if (a == "--tau-step") s.tau_step = parse_double(a, next());
+        else if (a == "--max-features") s.max_features = next();
+        else if (a == "--min-samples-leaf") s.min_samples_leaf = static_cast<std::size_t>(parse_integer(a, next(), 1, 1LL << 40));
+        else if (a == "--sample-fraction") s.sample_fraction = parse_double(a, next());
+        else if (a == "--no-bootstrap") s.bootstrap = false;
+        else if (a == "--max-bins") s.max_bins = static_cast<int>(parse_integer(a, next(), 2, 256));
+        else if (a == "--threads") s.threads = static_cast<unsigned>(parse_integer(a, next(), 0, 1024));
+        else if (a == "--json") o.json_path = next();
+        else if (a == "--labels" && o.command == "analyze") o.read.labels_name = next();
+        else if (a == "--samples" && o.command == "demo") o.demo_options.samples = static_cast<std::size_t>(parse_integer(a, next(), 2, 10000000));
+        else if (a == "--noise" && o.command == "demo") o.demo_options.noise = parse_double(a, next());
+        else if (a == "--label-noise" && o.command == "demo") o.demo_options.label_noise = parse_fraction(a, next());
+        else if (a == "--classes" && o.command == "demo") o.demo_options.classes = static_cast<int>(parse_integer(a, next(), 2, 1000));
+        else if (a == "--seed") {
+            const auto seed = static_cast<std::uint64_t>(parse_integer(a, next(), 0, (1LL << 53)));
+            s.seed = seed;
+            o.demo_options.seed = seed;
+        }
+        else if (a.size() > 1 && a[0] == '-' && a != "-") throw UsageError{"unknown option " + a + " for " + o.command + "; see sparsity-probe " + o.command + " --help"};
+        else if (o.command == "demo" && o.demo.empty()) o.demo = a;
+        else if (o.command == "demo") throw UsageError{"demo takes one data set name, found a second: \"" + a + "\""};
+        else o.files.push_back(a);
+    }
+    if (o.help) return o;
+    if (o.command == "analyze" && o.files.empty()) throw UsageError{"analyze needs at least one FILE; see sparsity-probe analyze --help"};
+    if (o.command == "demo" && o.demo.empty()) throw UsageError{"demo needs a data set name: spiral, circles, gaussian-quantiles, moons, xor or random"};
+    try {
+        sp::validate(o.settings);
+    } catch (const sp::InputError& e) {
+        throw UsageError{e.what()};
+    }
+    return o;
+}
+
+// Position noise that keeps each demo's classes separable but not trivially so.
+double default_noise(const std::string& name) {
+    if (name == "spiral") return 0.1;
+    if (name == "circles" || name == "moons") return 0.05;
+    return 0.0;
+}
+
+std::string fixed(double value, int digits) {
+    if (!std::isfinite(value)) return "-";
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+    return buffer;
+}
+
+void print_table(std::ostream& out, const std::vector<sp::LayerOutcome>& layers) {
+    std::size_t name_width = 5;
+    for (const auto& l : layers) name_width = std::max(name_width, l.result.name.size());
+    char line[512];
+    std::snprintf(line, sizeof line, "%-*s  %15s  %16s  %6s  %11s  %8s  %8s  %s\n", static_cast<int>(name_width), "layer",
+                  "samples x feat", "alpha* +- std", "tau*", "alpha_mterm", "wavelets", "seconds", "status");
+    out << line;
+    for (const auto& l : layers) {
+        const sp::LayerResult& r = l.result;
+        const std::string shape = std::to_string(r.samples) + " x " + std::to_string(r.features);
+        if (!l.ok()) {
+            std::snprintf(line, sizeof line, "%-*s  %15s  %16s  %6s  %11s  %8s  %8s  error: %s\n", static_cast<int>(name_width),
+                          r.name.c_str(), shape.c_str(), "-", "-", "-", "-", "-", l.error.c_str());
+            out << line;
+            continue;
+        }
+        const bool ok = r.status == "ok";
+        const std::string alpha = ok ? fixed(r.alpha, 3) + " +- " + fixed(r.alpha_std, 3) : "-";
+        std::snprintf(line, sizeof line, "%-*s  %15s  %16s  %6s  %11s  %8zu  %8s  %s\n", static_cast<int>(name_width),
+                      r.name.c_str(), shape.c_str(), alpha.c_str(), ok ? fixed(r.tau_star, 3).c_str() : "-",
+                      r.alpha_mterm_determined ? fixed(r.alpha_mterm, 3).c_str() : "-", r.wavelets,
+                      fixed(r.seconds, 2).c_str(), r.status.c_str());
+        out << line;
+        if (!r.reason.empty()) out << "  " << r.name << ": " << r.reason << "\n";
+    }
+}
+
+sp::LayerOutcome probe_layer(const sp::Layer& layer, const std::vector<std::int64_t>& labels, const sp::Settings& settings) {
+    sp::LayerOutcome outcome;
+    try {
+        outcome.result = sp::analyze(layer, labels, settings);
+    } catch (const sp::InputError& e) {
+        outcome.error = e.what();
+    } catch (const std::bad_alloc&) {
+        outcome.error = "layer " + layer.name + ": out of memory (subsample the rows or reduce the features)";
+    }
+    outcome.result.name = layer.name;
+    outcome.result.samples = layer.samples;
+    outcome.result.features = layer.features;
+    return outcome;
+}
+
+bool is_npz(const std::string& path) {
+    return path.size() >= 4 && (path.compare(path.size() - 4, 4, ".npz") == 0 || path.compare(path.size() - 4, 4, ".NPZ") == 0);
+}
+
+int run(const Options& o) {
+    sp::ResultsDocument document;
+    document.settings = o.settings;
+    bool failed = false;
+    auto report_error = [&](const std::string& message) {
+        std::cerr << "sparsity-probe: " << message << "\n";
+        failed = true;
+    };
+
+    if (o.command == "demo") {
+        sp::SyntheticOptions options = o.demo_options;
+        if (options.noise < 0.0) options.noise = default_noise(o.demo);
+        const sp::SyntheticData data = sp::make_synthetic(o.demo, options);
+        document.demo = o.demo;
+        document.demo_options = options;
+        document.layers.push_back(probe_layer(data.points, data.labels, o.settings));
+    } else {
+        // Each .npz is a model of its own; the other files together form one model.
+        std::vector<std::vector<std::string>> groups;
+        std::vector<std::string> loose;
+        for (const std::string& f : o.files) {
+            if (is_npz(f))
+                groups.push_back({f});
+            else
+                loose.push_back(f);
+        }
+        if (!loose.empty()) groups.push_back(loose);
+        document.files = o.files;
+        for (const auto& group : groups) {
+            sp::Dataset dataset;
+            try {
+                dataset = sp::read_dataset_files(group, o.read);
+            } catch (const sp::InputError& e) {
+                report_error(e.what());
+                continue;
+            }
+            for (sp::Layer& layer : dataset.layers) {
+                if (groups.size() > 1) layer.name = group.front() + ":" + layer.name;
+                document.layers.push_back(probe_layer(layer, dataset.labels, o.settings));
+                layer.values.clear();
+                layer.values.shrink_to_fit();
+            }
+        }
+    }
+    for (const auto& l : document.layers)
+        if (!l.ok()) report_error(l.error);
+
+    if (o.json_path == "-") {
+        std::cout << sp::results_json(document);
+    } else {
+        print_table(std::cout, document.layers);
+        if (!o.json_path.empty()) {
+            std::ofstream file(o.json_path, std::ios::binary);
+            file << sp::results_json(document);
+            if (!file) report_error("cannot write " + o.json_path);
+        }
+    }
+    return failed ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    try {
+        options = parse(argc, argv);
+    } catch (const UsageError& e) {
+        std::cerr << "sparsity-probe: " << e.message << "\n";
+        return 2;
+    }
+    if (options.command == "--version") {
+        std::cout << "sparsity-probe " << SPARSITY_PROBE_VERSION << "\n";
+        return 0;
+    }
+    if (options.help) {
+        if (options.command == "analyze")
+            std::cout << analyze_help << "\n" << settings_help;
+        else if (options.command == "demo")
+            std::cout << demo_help << "\n" << settings_help;
+        else
+            std::cout << main_help;
+        return 0;
+    }
+    try {
+        return run(options);
+    } catch (const sp::InputError& e) {
+        std::cerr << "sparsity-probe: " << e.what() << "\n";
+        return 1;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "sparsity-probe: out of memory\n";
+        return 1;
+    }
+}
