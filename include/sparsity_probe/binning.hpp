@@ -29,6 +29,7 @@ struct BinnedFeatures {
     double high(std::size_t feature, std::size_t bin) const { return bin_high[feature * max_bins + bin]; }
 };
 
-BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins = 256);
+// `threads` as in Settings (0: all cores); the result does not depend on it.
+BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins = 256, unsigned threads = 1);
 
 }  // namespace sparsity_probe

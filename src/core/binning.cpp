@@ -1,10 +1,13 @@
 #include "sparsity_probe/binning.hpp"
 
 #include <algorithm>
+#include <utility>
+
+#include "task_pool.hpp"
 
 namespace sparsity_probe {
 
-BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins) {
+BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned threads) {
     BinnedFeatures binned;
     const std::size_t n = layer.samples(), d = layer.features();
     const std::size_t bins_wanted = static_cast<std::size_t>(std::clamp(max_bins, 1, 256));
@@ -15,63 +18,69 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins) {
     binned.bin_low.assign(d * BinnedFeatures::max_bins, 0.0);
     binned.bin_high.assign(d * BinnedFeatures::max_bins, 0.0);
 
-    std::vector<double> sorted(n);
-    std::vector<double> distinct;
-    std::vector<std::size_t> distinct_count;
-    for (std::size_t f = 0; f < d; ++f) {
-        for (std::size_t i = 0; i < n; ++i) sorted[i] = layer(i, f);
-        std::sort(sorted.begin(), sorted.end());
-        distinct.clear();
-        distinct_count.clear();
-        for (std::size_t i = 0; i < n; ++i) {
-            if (distinct.empty() || sorted[i] != distinct.back()) {
-                distinct.push_back(sorted[i]);
-                distinct_count.push_back(0);
-            }
-            ++distinct_count.back();
-        }
-        if (distinct.empty()) continue;
-
-        double* low = &binned.bin_low[f * BinnedFeatures::max_bins];
-        double* high = &binned.bin_high[f * BinnedFeatures::max_bins];
-        std::size_t bins = 0;
-        if (distinct.size() <= bins_wanted) {
-            for (std::size_t v = 0; v < distinct.size(); ++v) low[v] = high[v] = distinct[v];
-            bins = distinct.size();
-        } else {
-            // Close a bin once it reaches its share of the samples still to be binned; heavy
-            // repeated values get a bin of their own and the remaining bins share the rest.
-            std::size_t v = 0, remaining = n;
-            while (v < distinct.size()) {
-                const std::size_t bins_left = bins_wanted - bins;
-                const std::size_t values_left = distinct.size() - v;
-                low[bins] = distinct[v];
-                std::size_t filled = 0;
-                if (bins_left >= values_left || bins_left == 1) {
-                    if (bins_left == 1) {
-                        for (; v < distinct.size(); ++v) filled += distinct_count[v];
-                    } else {
-                        filled = distinct_count[v++];
-                    }
-                } else {
-                    const std::size_t share = (remaining + bins_left - 1) / bins_left;
-                    do {
-                        filled += distinct_count[v++];
-                    } while (v < distinct.size() && filled + distinct_count[v] <= share);
+    // Features are binned independently, in chunks, on the worker threads.
+    const std::size_t chunk = 16;
+    run_tasks((d + chunk - 1) / chunk, threads, [&](std::size_t task) {
+        std::vector<std::pair<double, std::uint32_t>> sorted(n);
+        std::vector<double> distinct;
+        std::vector<std::size_t> distinct_count;
+        for (std::size_t f = task * chunk; f < std::min(d, (task + 1) * chunk); ++f) {
+            for (std::size_t i = 0; i < n; ++i) sorted[i] = {layer(i, f), static_cast<std::uint32_t>(i)};
+            std::sort(sorted.begin(), sorted.end());
+            distinct.clear();
+            distinct_count.clear();
+            for (std::size_t i = 0; i < n; ++i) {
+                if (distinct.empty() || sorted[i].first != distinct.back()) {
+                    distinct.push_back(sorted[i].first);
+                    distinct_count.push_back(0);
                 }
-                high[bins] = distinct[v - 1];
-                remaining -= filled;
-                ++bins;
+                ++distinct_count.back();
+            }
+            if (distinct.empty()) continue;
+
+            double* low = &binned.bin_low[f * BinnedFeatures::max_bins];
+            double* high = &binned.bin_high[f * BinnedFeatures::max_bins];
+            std::size_t bins = 0;
+            if (distinct.size() <= bins_wanted) {
+                for (std::size_t v = 0; v < distinct.size(); ++v) low[v] = high[v] = distinct[v];
+                bins = distinct.size();
+            } else {
+                // Close a bin once it reaches its share of the samples still to be binned; heavy
+                // repeated values get a bin of their own and the remaining bins share the rest.
+                std::size_t v = 0, remaining = n;
+                while (v < distinct.size()) {
+                    const std::size_t bins_left = bins_wanted - bins;
+                    const std::size_t values_left = distinct.size() - v;
+                    low[bins] = distinct[v];
+                    std::size_t filled = 0;
+                    if (bins_left >= values_left || bins_left == 1) {
+                        if (bins_left == 1) {
+                            for (; v < distinct.size(); ++v) filled += distinct_count[v];
+                        } else {
+                            filled = distinct_count[v++];
+                        }
+                    } else {
+                        const std::size_t share = (remaining + bins_left - 1) / bins_left;
+                        do {
+                            filled += distinct_count[v++];
+                        } while (v < distinct.size() && filled + distinct_count[v] <= share);
+                    }
+                    high[bins] = distinct[v - 1];
+                    remaining -= filled;
+                    ++bins;
+                }
+            }
+            binned.bin_count[f] = static_cast<std::uint16_t>(bins);
+
+            // Walk the sorted values once, moving to the next bin past each bin's largest value.
+            std::uint8_t* codes = &binned.codes[f * n];
+            std::size_t bin = 0;
+            for (const auto& [value, i] : sorted) {
+                while (value > high[bin]) ++bin;
+                codes[i] = static_cast<std::uint8_t>(bin);
             }
         }
-        binned.bin_count[f] = static_cast<std::uint16_t>(bins);
-
-        std::uint8_t* codes = &binned.codes[f * n];
-        for (std::size_t i = 0; i < n; ++i) {
-            const double value = layer(i, f);
-            codes[i] = static_cast<std::uint8_t>(std::lower_bound(high, high + bins, value) - high);
-        }
-    }
+    });
     return binned;
 }
 

@@ -90,7 +90,7 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
     // Steps 1–2.
     const NormalizedLayer normalized(layer);
     const OneHotTargets targets = one_hot(labels, "layer " + layer.name + ": labels");
-    const BinnedFeatures bins = bin_features(normalized, settings.max_bins);
+    const BinnedFeatures bins = bin_features(normalized, settings.max_bins, settings.threads);
     const TrainingSet data{normalized, bins, targets};
 
     LayerResult result;
