@@ -12,4 +12,7 @@ public:
     explicit InputError(const std::string& message) : std::runtime_error(message) {}
 };
 
+// Thrown out of a computation when the caller's cancel flag is raised; not an error.
+struct Cancelled {};
+
 }  // namespace sparsity_probe

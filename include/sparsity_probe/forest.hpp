@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sparsity_probe/binning.hpp"
+#include "sparsity_probe/error.hpp"
 #include "sparsity_probe/normalization.hpp"
 #include "sparsity_probe/settings.hpp"
 #include "sparsity_probe/targets.hpp"
@@ -22,9 +23,6 @@ struct TrainingSet {
     const BinnedFeatures& bins;
     const OneHotTargets& targets;
 };
-
-// Thrown out of tree growing when the caller's cancel flag is raised.
-struct Cancelled {};
 
 // Grow one tree. Everything random (bootstrap, features per split) is drawn from `tree_seed`, so a
 // tree is the same whichever thread grows it. `cancel` may be null.

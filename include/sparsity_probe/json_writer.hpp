@@ -46,6 +46,7 @@ private:
     JsonWriter& unsigned_integer(std::uint64_t number);
     void before_value();
     void newline();
+    void write_string(const std::string& text);
 
     std::string out_;
     bool pretty_;

@@ -293,7 +293,7 @@ int run(const Options& o) {
     if (o.json_path == "-") {
         std::cout << sp::results_json(document);
     } else {
-        print_table(std::cout, document.layers);
+        if (!document.layers.empty()) print_table(std::cout, document.layers);
         if (!o.json_path.empty()) {
             std::ofstream file(o.json_path, std::ios::binary);
             file << sp::results_json(document);

@@ -64,7 +64,7 @@ JsonWriter& JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::key(const std::string& name) {
     before_value();
-    value(name);
+    write_string(name);
     out_ += pretty_ ? ": " : ":";
     after_key_ = true;
     return *this;
@@ -72,6 +72,11 @@ JsonWriter& JsonWriter::key(const std::string& name) {
 
 JsonWriter& JsonWriter::value(const std::string& text) {
     before_value();
+    write_string(text);
+    return *this;
+}
+
+void JsonWriter::write_string(const std::string& text) {
     out_ += '"';
     for (const char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
@@ -92,7 +97,6 @@ JsonWriter& JsonWriter::value(const std::string& text) {
         }
     }
     out_ += '"';
-    return *this;
 }
 
 JsonWriter& JsonWriter::value(double number) {
