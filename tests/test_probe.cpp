@@ -18,7 +18,6 @@ LayerResult probe_demo(const std::string& name, double label_noise, const Settin
     options.samples = samples;
     options.label_noise = label_noise;
     options.seed = seed;
-    options.noise = name == "spiral" ? 0.1 : 0.05;
     const SyntheticData data = make_synthetic(name, options);
     return analyze(data.points, data.labels, settings);
 }

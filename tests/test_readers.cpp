@@ -248,6 +248,13 @@ TEST_CASE("malformed .npy files") {
     CHECK_MESSAGE_HAS(npy_error("truncated_header.npy"), "truncated .npy header: it declares 1000 bytes, found 20");
     CHECK_MESSAGE_HAS(npy_error("two_arrays.npy"), "several arrays saved into one file?");
     CHECK_MESSAGE_HAS(npy_error("layers_savez.npz"), "this is a zip archive (an .npz file?)");
+
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }";
+    header += std::string(64 - (10 + header.size() + 1) % 64, ' ') + "\n";
+    std::vector<unsigned char> wide = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                                       static_cast<unsigned char>(header.size() & 0xFF), static_cast<unsigned char>(header.size() >> 8)};
+    wide.insert(wide.end(), header.begin(), header.end());
+    CHECK_MESSAGE_HAS(error_of([&] { read_npy(wide, "wide.npy"); }), "wide.npy: .npy header declares a dimension beyond 64 bits");
 }
 
 TEST_CASE("every truncation of a .npy file is an InputError") {
@@ -389,6 +396,7 @@ TEST_CASE("malformed CSV") {
     CHECK_MESSAGE_HAS(csv_error("empty_cell.csv"), "empty_cell.csv: line 2, column 'b': empty cell");
     CHECK_MESSAGE_HAS(csv_error("decimal_comma.csv"), "found \"1,5\" (decimal commas are not supported; use '.')");
     CHECK_MESSAGE_HAS(csv_error("no_header.csv"), "no_header.csv: line 1: the first row looks like data (\"1.5\")");
+    CHECK_MESSAGE_HAS(csv_error("spaces.txt"), "spaces.txt: line 2, column 'a b c': expected a number, found \"1 2 3\" (space-separated?");
     CHECK_MESSAGE_HAS(csv_error("pandas_index.csv"), "column 1 has no name (a saved pandas index?");
     const std::string empty;
     CHECK_MESSAGE_HAS(error_of([&] { read_csv({}, "e.csv"); }), "e.csv: empty file");
@@ -420,6 +428,16 @@ TEST_CASE("dataset from one .npz") {
     CHECK(y.layers[0].name == "a");
     CHECK(y.layers[0].features == 3);
     CHECK(y.labels[1] == 1);
+
+    // Both 'labels' and 'y': 'labels' wins and the other label-like vector is not a layer.
+    const Dataset both = read_dataset_files({fixture("labels_and_y.npz")});
+    REQUIRE(both.layers.size() == 1);
+    CHECK(both.labels[4] == 1);
+    ReadOptions use_y;
+    use_y.labels_name = "y";
+    const Dataset by_y = read_dataset_files({fixture("labels_and_y.npz")}, use_y);
+    REQUIRE(by_y.layers.size() == 1);
+    CHECK(by_y.labels[4] == 0);
 
     ReadOptions target;
     target.labels_name = "target";

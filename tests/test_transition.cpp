@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sparsity_probe/transition.hpp"
+#include "../src/core/portable_math.hpp"
 
 using namespace sparsity_probe;
 
@@ -76,11 +77,23 @@ TEST_CASE("derivatives of values beyond the double range become exact right angl
     curve.log_n_tau = {5000.0, 4000.0, 3000.0};  // N = e^5000 …: every difference overflows
     const std::vector<double> d = tau_derivative(curve);
     for (const double v : d) CHECK(std::isinf(v));
-    for (const double v : d) CHECK(std::atan(v) == -pi / 2);
+    for (const double v : d) CHECK(portable_atan(v) == -pi / 2);
     // One-sided at the ends, central inside, all finite for ordinary values.
     curve.log_n_tau = {std::log(3.0), std::log(2.0), std::log(1.5)};
     const std::vector<double> e = tau_derivative(curve);
     CHECK(e[0] == doctest::Approx(-100.0));
     CHECK(e[1] == doctest::Approx(-75.0));
     CHECK(e[2] == doctest::Approx(-50.0));
+}
+
+TEST_CASE("the portable arctangent agrees with the C library to a few ulp, and is exact at the poles") {
+    for (double x = -60.0; x <= 60.0; x += 0.0137) {
+        CAPTURE(x);
+        CHECK(sparsity_probe::portable_atan(x) == doctest::Approx(std::atan(x)).epsilon(4e-16));
+    }
+    for (const double x : {1e-300, 1e-8, 0.41421356237309503, 0.41421356237309509, 1.0, 1e8, 1e300})
+        CHECK(sparsity_probe::portable_atan(x) == doctest::Approx(std::atan(x)).epsilon(4e-16));
+    CHECK(sparsity_probe::portable_atan(HUGE_VAL) == pi / 2);
+    CHECK(sparsity_probe::portable_atan(-HUGE_VAL) == -pi / 2);
+    CHECK(sparsity_probe::portable_atan(0.0) == 0.0);
 }

@@ -10,7 +10,8 @@ namespace sparsity_probe {
 
 struct SyntheticOptions {
     std::size_t samples = 1000;
-    double noise = 0.0;         // position noise (data set specific scale, see synthetic.cpp)
+    double noise = -1.0;        // position noise (data set specific scale, see synthetic.cpp);
+                                // negative: the data set's default_noise()
     double label_noise = 0.0;   // fraction of labels replaced by a uniformly random class, in [0, 1]
     std::uint64_t seed = 0;
     int classes = 3;            // only for gaussian-quantiles and random
@@ -24,5 +25,9 @@ struct SyntheticData {
 // name: spiral, circles, gaussian-quantiles, moons, xor, random. Throws InputError otherwise.
 SyntheticData make_synthetic(const std::string& name, const SyntheticOptions& options);
 const std::vector<std::string>& synthetic_names();
+
+// Position noise that keeps each data set's classes separable but not trivially so: 0.1 for the
+// spiral (uniform, data units), 0.05 for circles and moons (Gaussian std), 0 otherwise.
+double default_noise(const std::string& name);
 
 }  // namespace sparsity_probe

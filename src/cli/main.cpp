@@ -63,8 +63,9 @@ const char* const demo_help =
     "Usage: sparsity-probe demo spiral|circles|gaussian-quantiles|moons|xor|random [options]\n"
     "\n"
     "  --samples N           points (1000)\n"
-    "  --noise X             position noise (0.1 for spiral in data units; Gaussian std for\n"
-    "                        circles and moons)\n"
+    "  --noise X             position noise: uniform +-X in data units for spiral and xor,\n"
+    "                        Gaussian std for the others (0.1 spiral, 0.05 circles and moons,\n"
+    "                        0 otherwise)\n"
     "  --label-noise P       fraction of labels replaced by random ones, 0..1 (or 20%) (0)\n"
     "  --classes K           classes for gaussian-quantiles and random (3)\n"
     "  --seed S              seed of the data set and of the forests (0)\n";
@@ -116,7 +117,6 @@ double parse_fraction(const std::string& option, std::string text) {
 
 Options parse(int argc, char** argv) {
     Options o;
-    o.demo_options.noise = -1.0;  // data-set default unless given
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) throw UsageError{"missing command (analyze or demo); see sparsity-probe --help"};
     o.command = args[0];
@@ -159,7 +159,10 @@ Options parse(int argc, char** argv) {
         else if (a == "--json") o.json_path = next();
         else if (a == "--labels" && o.command == "analyze") o.read.labels_name = next();
         else if (a == "--samples" && o.command == "demo") o.demo_options.samples = static_cast<std::size_t>(parse_integer(a, next(), 2, 10000000));
-        else if (a == "--noise" && o.command == "demo") o.demo_options.noise = parse_double(a, next());
+        else if (a == "--noise" && o.command == "demo") {
+            o.demo_options.noise = parse_double(a, next());
+            if (o.demo_options.noise < 0.0) throw UsageError{"--noise expects a number >= 0, found \"" + args[i] + "\""};
+        }
         else if (a == "--label-noise" && o.command == "demo") o.demo_options.label_noise = parse_fraction(a, next());
         else if (a == "--classes" && o.command == "demo") o.demo_options.classes = static_cast<int>(parse_integer(a, next(), 2, 1000));
         else if (a == "--seed") {
@@ -181,13 +184,6 @@ Options parse(int argc, char** argv) {
         throw UsageError{e.what()};
     }
     return o;
-}
-
-// Position noise that keeps each demo's classes separable but not trivially so.
-double default_noise(const std::string& name) {
-    if (name == "spiral") return 0.1;
-    if (name == "circles" || name == "moons") return 0.05;
-    return 0.0;
 }
 
 std::string fixed(double value, int digits) {
@@ -254,7 +250,7 @@ int run(const Options& o) {
 
     if (o.command == "demo") {
         sp::SyntheticOptions options = o.demo_options;
-        if (options.noise < 0.0) options.noise = default_noise(o.demo);
+        if (options.noise < 0.0) options.noise = sp::default_noise(o.demo);
         const sp::SyntheticData data = sp::make_synthetic(o.demo, options);
         document.demo = o.demo;
         document.demo_options = options;

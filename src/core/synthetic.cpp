@@ -132,19 +132,27 @@ const std::vector<std::string>& synthetic_names() {
     return names;
 }
 
-SyntheticData make_synthetic(const std::string& name, const SyntheticOptions& o) {
+double default_noise(const std::string& name) {
+    if (name == "spiral") return 0.1;
+    if (name == "circles" || name == "moons") return 0.05;
+    return 0.0;
+}
+
+SyntheticData make_synthetic(const std::string& name, const SyntheticOptions& options) {
     const auto& names = synthetic_names();
     if (std::find(names.begin(), names.end(), name) == names.end()) {
         std::string list;
         for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
         throw InputError("unknown data set \"" + name + "\": expected one of " + list);
     }
+    SyntheticOptions o = options;
+    if (o.noise < 0.0) o.noise = default_noise(name);
     if ((name == "gaussian-quantiles" || name == "random") && (o.classes < 2 || o.classes > 1000))
         invalid(name, "classes", o.classes, "an integer from 2 to 1000");
     const int classes = classes_of(name, o);
     if (o.samples < static_cast<std::size_t>(2 * classes) || o.samples > 10000000)
         invalid(name, "samples", o.samples, "at least two per class and at most 10,000,000");
-    if (!(std::isfinite(o.noise) && o.noise >= 0.0)) invalid(name, "noise", o.noise, "a finite number >= 0");
+    if (!std::isfinite(o.noise)) invalid(name, "noise", o.noise, "a finite number (negative: the default)");
     if (!(o.label_noise >= 0.0 && o.label_noise <= 1.0)) invalid(name, "label noise", o.label_noise, "a fraction from 0 to 1");
 
     Random random(derive_seed(o.seed, 0x5157u));

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "portable_math.hpp"
+
 namespace sparsity_probe {
 namespace {
 
@@ -40,7 +42,7 @@ Transition transition_index(const TauCurve& curve, const Settings& settings) {
     const double right_angle = settings.eps_unit == AngleUnit::rad ? pi / 2 : 90.0;
     double sum = 0.0;
     for (std::size_t k = 0; k < derivative.size(); ++k) {
-        result.angle[k] = std::atan(derivative[k]);
+        result.angle[k] = portable_atan(derivative[k]);
         const double theta = result.angle[k] * unit;
         if (theta >= -right_angle + settings.eps_low && theta <= -right_angle + settings.eps_high) {
             sum += curve.tau[k];

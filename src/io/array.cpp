@@ -3,9 +3,9 @@
 #include "sparsity_probe/array.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
-#include <sstream>
 
 #include "sparsity_probe/error.hpp"
 
@@ -94,7 +94,8 @@ struct Decoder {
 
 // Calls visit(Decoder<...>{}) with the decoder for this dtype (read_npy only admits these).
 template <typename F>
-void with_decoder(const DType& t, F&& visit) {
+void with_decoder(const Array& a, F&& visit) {
+    const DType& t = a.dtype;
     const bool be = t.big_endian;
     switch (t.kind) {
         case 'f':
@@ -120,7 +121,7 @@ void with_decoder(const DType& t, F&& visit) {
         default:
             break;
     }
-    throw InputError("unsupported dtype '" + t.descr + "'");
+    throw InputError(a.source + ": unsupported dtype '" + t.descr + "'");
 }
 
 void check_layout(const Array& a) {
@@ -172,10 +173,9 @@ void for_each_row_major(const Array& a, F&& visit) {
 std::string describe(double x) {
     if (std::isnan(x)) return "NaN";
     if (std::isinf(x)) return x > 0 ? "+Inf" : "-Inf";
-    std::ostringstream out;
-    out.precision(17);
-    out << x;
-    return out.str();
+    char text[32];
+    std::snprintf(text, sizeof text, "%.15g", x);
+    return text;
 }
 
 // Row = index along axis 0; column = flattened index over the remaining axes (how a layer sees it).
@@ -238,7 +238,7 @@ std::size_t Array::element_count() const {
 std::vector<float> Array::to_floats() const {
     check_layout(*this);
     std::vector<float> out(element_count());
-    with_decoder(dtype, [&](auto decoder) {
+    with_decoder(*this, [&](auto decoder) {
         using D = decltype(decoder);
         for_each_row_major(*this, [&](std::size_t k, const unsigned char* p) { out[k] = as_float(*this, D::decode(p), k); });
     });
@@ -248,7 +248,7 @@ std::vector<float> Array::to_floats() const {
 std::vector<std::int64_t> Array::to_labels() const {
     check_layout(*this);
     std::vector<std::int64_t> out(element_count());
-    with_decoder(dtype, [&](auto decoder) {
+    with_decoder(*this, [&](auto decoder) {
         using D = decltype(decoder);
         for_each_row_major(*this, [&](std::size_t k, const unsigned char* p) { out[k] = as_label(*this, D::decode(p), k); });
     });

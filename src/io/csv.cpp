@@ -193,6 +193,7 @@ Table read_csv(const std::vector<unsigned char>& bytes, const std::string& sourc
             if (!is_decimal(cell)) {
                 std::string hint;
                 if (delimiter == ';' && cell.find(',') != std::string::npos) hint = " (decimal commas are not supported; use '.')";
+                if (cell.find(' ') != std::string::npos) hint = " (space-separated? separate columns with tabs, commas or semicolons)";
                 throw InputError(where + ": expected a number, found " + quoted_excerpt(cell) + hint);
             }
             // The grammar check guarantees strtod consumes the whole cell; in the "C" locale,

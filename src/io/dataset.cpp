@@ -191,20 +191,26 @@ Dataset read_dataset(const std::vector<NamedBytes>& files, const ReadOptions& op
     std::vector<NamedTable> tables;
     for (const NamedBytes& f : files) {
         const std::string ext = extension(f.file_name);
-        if (ext == ".npz") {
-            for (Array& a : read_npz(f.bytes, f.file_name)) {
-                std::string name = a.name;
-                arrays.push_back({std::move(name), std::move(a)});
+        try {
+            if (ext == ".npz") {
+                for (Array& a : read_npz(f.bytes, f.file_name)) {
+                    std::string name = a.name;
+                    arrays.push_back({std::move(name), std::move(a)});
+                }
+            } else if (ext == ".npy") {
+                Array a = read_npy(f.bytes, f.file_name);
+                a.name = stem(f.file_name);
+                arrays.push_back({a.name, std::move(a)});
+            } else if (ext == ".csv" || ext == ".tsv" || ext == ".txt") {
+                tables.push_back({stem(f.file_name), f.file_name, read_csv(f.bytes, f.file_name)});
+            } else {
+                throw InputError(f.file_name + ": unknown file type '" + ext +
+                                 "'; expected .npz, .npy, .csv, .tsv or .txt");
             }
-        } else if (ext == ".npy") {
-            Array a = read_npy(f.bytes, f.file_name);
-            a.name = stem(f.file_name);
-            arrays.push_back({a.name, std::move(a)});
-        } else if (ext == ".csv" || ext == ".tsv" || ext == ".txt") {
-            tables.push_back({stem(f.file_name), f.file_name, read_csv(f.bytes, f.file_name)});
-        } else {
-            throw InputError(f.file_name + ": unknown file type '" + ext +
-                             "'; expected .npz, .npy, .csv, .tsv or .txt");
+        } catch (const std::bad_alloc&) {
+            // Most likely in the browser, whose WebAssembly memory is capped (2-4 GB).
+            throw InputError(f.file_name + ": not enough memory to unpack this " + std::to_string(f.bytes.size()) +
+                             "-byte file; subsample rows or reduce the layers' dimension before loading");
         }
     }
 
@@ -307,10 +313,18 @@ Dataset read_dataset(const std::vector<NamedBytes>& files, const ReadOptions& op
     for (NamedArray& a : arrays) {
         if (&a == label_array) continue;
         if (a.name == "predictions") continue;  // model outputs saved alongside are not a layer
+        // Another label-like vector (say 'y' next to 'labels', or both beside --labels NAME) is not a layer.
+        if (a.array.shape.size() == 1 && (a.name == "labels" || a.name == "label" || a.name == "y")) continue;
         claim_name(a.name, a.array.source);
         check_layer_shape(a);
         check_rows(a.name, a.array.shape[0], a.array.source);
-        data.layers.push_back(layer_from_array(a));
+        try {
+            data.layers.push_back(layer_from_array(a));
+        } catch (const std::bad_alloc&) {
+            throw InputError(a.array.source + ": not enough memory for layer '" + a.name + "' (" +
+                             std::to_string(a.array.element_count()) +
+                             " values as float32); subsample rows or reduce the dimension before loading");
+        }
     }
     for (const NamedTable& t : tables) {
         if (&t == label_table) continue;

@@ -2,6 +2,7 @@
 // no zlib. Structure follows Mark Adler's "puff" (canonical Huffman decoding by code counts), plus a
 // 9-bit lookup table for the common short codes. Every read is bounds-checked, every loop consumes
 // input or produces bounded output, and output beyond the expected size is refused.
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -17,8 +18,6 @@ constexpr int kMaxBits = 15;        // longest code DEFLATE allows
 constexpr int kFastBits = 9;        // codes up to this length decode with one table lookup
 constexpr int kMaxLitLen = 288;     // literal/length alphabet incl. the two reserved symbols
 constexpr int kMaxDist = 30;
-
-class Inflater;
 
 struct Huffman {
     std::uint16_t count[kMaxBits + 1] = {};  // number of codes of each length

@@ -1,5 +1,6 @@
 // The .npy format (NumPy NEP 1): magic, version, a Python-literal dict header, then raw data.
 // Everything in the header is checked against the bytes actually present before allocating.
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -188,7 +189,8 @@ std::string shape_text(const std::vector<std::uint64_t>& shape) {
     return s + ")";
 }
 
-DType parse_descr(const std::string& descr, const std::string& source) {
+DType parse_descr(const std::string& raw_descr, const std::string& source) {
+    const std::string descr = excerpt(raw_descr);  // it goes into messages; keep them one printable line
     const std::string hint = "; save a numeric array (float16/32/64, int8-64, uint8-64 or bool)";
     if (descr.size() < 2) throw InputError(source + ": unsupported dtype '" + descr + "'" + hint);
     DType t;
@@ -206,7 +208,9 @@ DType parse_descr(const std::string& descr, const std::string& source) {
     for (char c : digits) {
         if (c < '0' || c > '9') numeric_size = false;
     }
-    if (numeric_size) size = static_cast<std::size_t>(std::stoul(digits));
+    if (numeric_size) {
+        for (char c : digits) size = size * 10 + static_cast<std::size_t>(c - '0');
+    }
     t.itemsize = size;
 
     switch (t.kind) {

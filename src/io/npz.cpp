@@ -3,6 +3,7 @@
 // to its local header only to find where the data starts, then unpack and verify size and CRC-32.
 // ZIP64 matters: NumPy writes every entry with force_zip64, and large arrays need 64-bit sizes.
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <set>
@@ -33,7 +34,7 @@ std::uint32_t crc32(const unsigned char* data, std::size_t size) {
             t[n] = c;
         }
         for (std::uint32_t n = 0; n < 256; ++n) {
-            for (int s = 1; s < 8; ++s) t[s * 256 + n] = (t[(s - 1) * 256 + n] >> 8) ^ t[t[(s - 1) * 256 + n] & 0xFFu];
+            for (std::uint32_t s = 1; s < 8; ++s) t[s * 256 + n] = (t[(s - 1) * 256 + n] >> 8) ^ t[t[(s - 1) * 256 + n] & 0xFFu];
         }
         return t;
     }();
@@ -63,7 +64,7 @@ public:
     std::uint64_t le(std::uint64_t offset, int width, const char* what) const {
         if (!fits(offset, static_cast<std::uint64_t>(width))) beyond(offset, what);
         std::uint64_t v = 0;
-        for (int k = 0; k < width; ++k) v |= static_cast<std::uint64_t>(b_[static_cast<std::size_t>(offset) + k]) << (8 * k);
+        for (int k = 0; k < width; ++k) v |= static_cast<std::uint64_t>(b_[static_cast<std::size_t>(offset) + static_cast<std::size_t>(k)]) << (8 * k);
         return v;
     }
     std::uint16_t u16(std::uint64_t offset, const char* what) const { return static_cast<std::uint16_t>(le(offset, 2, what)); }
