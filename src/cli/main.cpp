@@ -235,6 +235,11 @@ sp::LayerOutcome probe_layer(const sp::Layer& layer, const std::vector<std::int6
     return outcome;
 }
 
+std::string base_name(const std::string& path) {
+    const std::size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 bool is_npz(const std::string& path) {
     return path.size() >= 4 && (path.compare(path.size() - 4, 4, ".npz") == 0 || path.compare(path.size() - 4, 4, ".NPZ") == 0);
 }
@@ -276,7 +281,7 @@ int run(const Options& o) {
                 continue;
             }
             for (sp::Layer& layer : dataset.layers) {
-                if (groups.size() > 1) layer.name = group.front() + ":" + layer.name;
+                if (groups.size() > 1) layer.name = base_name(group.front()) + ":" + layer.name;
                 document.layers.push_back(probe_layer(layer, dataset.labels, o.settings));
                 layer.values.clear();
                 layer.values.shrink_to_fit();
