@@ -251,9 +251,9 @@ TEST_CASE("malformed .npy files") {
 
     std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }";
     header += std::string(64 - (10 + header.size() + 1) % 64, ' ') + "\n";
-    std::vector<unsigned char> wide = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                                       static_cast<unsigned char>(header.size() & 0xFF), static_cast<unsigned char>(header.size() >> 8)};
-    wide.insert(wide.end(), header.begin(), header.end());
+    const std::string file = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size() & 0xFF) +
+                             static_cast<char>(header.size() >> 8) + header;
+    const std::vector<unsigned char> wide(file.begin(), file.end());
     CHECK_MESSAGE_HAS(error_of([&] { read_npy(wide, "wide.npy"); }), "wide.npy: .npy header declares a dimension beyond 64 bits");
 }
 
@@ -398,7 +398,6 @@ TEST_CASE("malformed CSV") {
     CHECK_MESSAGE_HAS(csv_error("no_header.csv"), "no_header.csv: line 1: the first row looks like data (\"1.5\")");
     CHECK_MESSAGE_HAS(csv_error("spaces.txt"), "spaces.txt: line 2, column 'a b c': expected a number, found \"1 2 3\" (space-separated?");
     CHECK_MESSAGE_HAS(csv_error("pandas_index.csv"), "column 1 has no name (a saved pandas index?");
-    const std::string empty;
     CHECK_MESSAGE_HAS(error_of([&] { read_csv({}, "e.csv"); }), "e.csv: empty file");
     const std::string overflow = "a\n1e999\n";
     CHECK_MESSAGE_HAS(error_of([&] { read_csv({overflow.begin(), overflow.end()}, "o.csv"); }),
