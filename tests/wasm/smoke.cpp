@@ -3,12 +3,19 @@
 // with the native CLI's document; they must be equal.
 #include <cstdio>
 
+#include "sparsity_probe/error.hpp"
 #include "sparsity_probe/probe.hpp"
 #include "sparsity_probe/results.hpp"
 #include "sparsity_probe/synthetic.hpp"
 
 int main() {
     using namespace sparsity_probe;
+    // Input errors must be catchable in WebAssembly too (exception handling is opt-in there).
+    try {
+        make_synthetic("no-such-set", SyntheticOptions{});
+        return 1;
+    } catch (const InputError&) {
+    }
     ResultsDocument document;
     document.demo = "spiral";
     document.demo_options.noise = default_noise("spiral");
