@@ -14,6 +14,7 @@
 
 #include <sys/stat.h>
 
+#include "shape_text.hpp"
 #include "sparsity_probe/error.hpp"
 #include "sparsity_probe/readers.hpp"
 
@@ -50,16 +51,6 @@ std::string extension(const std::string& path) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
     return ext;
-}
-
-std::string shape_text(const std::vector<std::size_t>& shape) {
-    std::string s = "(";
-    for (std::size_t d = 0; d < shape.size(); ++d) {
-        if (d) s += ", ";
-        s += std::to_string(shape[d]);
-    }
-    if (shape.size() == 1) s += ",";
-    return s + ")";
 }
 
 std::string number_text(double v) {

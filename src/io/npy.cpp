@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "shape_text.hpp"
 #include "sparsity_probe/error.hpp"
 #include "sparsity_probe/readers.hpp"
 
@@ -177,16 +178,6 @@ const Literal* find_key(const Literal& dict, const std::string& key) {
         if (dict.items[k].text == key) return &dict.items[k + 1];
     }
     return nullptr;
-}
-
-std::string shape_text(const std::vector<std::uint64_t>& shape) {
-    std::string s = "(";
-    for (std::size_t d = 0; d < shape.size(); ++d) {
-        if (d) s += ", ";
-        s += std::to_string(shape[d]);
-    }
-    if (shape.size() == 1) s += ",";
-    return s + ")";
 }
 
 DType parse_descr(const std::string& raw_descr, const std::string& source) {
