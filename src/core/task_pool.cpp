@@ -1,6 +1,7 @@
 #include "task_pool.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -10,10 +11,25 @@
 
 namespace sparsity_probe {
 
+namespace {
+std::atomic<unsigned> thread_limit{0};
+}
+
+void set_thread_limit(unsigned limit) { thread_limit = limit; }
+
 unsigned resolve_threads(unsigned requested) {
-    if (requested > 0) return requested;
-    const unsigned hardware = std::thread::hardware_concurrency();
-    return hardware > 0 ? hardware : 1;
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+    (void)requested;
+    return 1;  // the single-threaded WebAssembly build cannot start a thread
+#else
+    unsigned threads = requested;
+    if (threads == 0) {
+        const unsigned hardware = std::thread::hardware_concurrency();
+        threads = hardware > 0 ? hardware : 1;
+    }
+    const unsigned limit = thread_limit;
+    return limit > 0 && threads > limit ? limit : threads;
+#endif
 }
 
 void run_tasks(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task,

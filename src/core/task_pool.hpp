@@ -13,6 +13,12 @@ namespace sparsity_probe {
 void run_tasks(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task,
                const std::function<void(std::size_t)>& on_done = {});
 
+// Threads to use for a request (0: all hardware threads), never more than the limit.
 unsigned resolve_threads(unsigned requested);
+
+// An upper bound on the threads any run_tasks call starts (0: none). The WebAssembly threads build
+// sets it to its pre-started worker pool: a thread beyond the pool would wait for a Web Worker
+// that can only start once the blocked caller returns to the event loop, i.e. never.
+void set_thread_limit(unsigned limit);
 
 }  // namespace sparsity_probe

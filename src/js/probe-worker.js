@@ -1,0 +1,105 @@
+// The worker that runs the WebAssembly core, so that no page ever blocks. One script for both
+// hosts: a classic Web Worker in browsers (importScripts) and a worker_threads Worker in Node
+// (require). It only moves bytes in and out; parsing and maths happen in C++.
+/* eslint-env worker, node */
+'use strict';
+
+(function () {
+  const inNode = typeof importScripts !== 'function';
+  let send;
+  let core = null;
+
+  function memory() {
+    // With threads the memory is shared and may have grown on another thread: always take the
+    // current buffer rather than a possibly stale HEAP view.
+    return core.wasmMemory ? core.wasmMemory.buffer : core.HEAPU8.buffer;
+  }
+
+  async function load({ moduleUrl, poolSize }) {
+    const options = { pthreadPoolSize: poolSize };
+    let factory;
+    if (inNode) {
+      const { fileURLToPath } = require('node:url');
+      const fs = require('node:fs');
+      const path = require('node:path');
+      const modulePath = fileURLToPath(moduleUrl);
+      factory = require(modulePath);
+      // Emscripten 3.1.6 in Node would fetch() the .wasm by path, which fails: hand it the bytes.
+      options.wasmBinary = fs.readFileSync(modulePath.replace(/\.js$/, '.wasm'));
+      options.locateFile = (file) => path.join(path.dirname(modulePath), file);
+    } else {
+      importScripts(moduleUrl);
+      factory = self.createSparsityProbeModule;
+      options.locateFile = (file) => new URL(file, moduleUrl).href;
+      options.mainScriptUrlOrBlob = moduleUrl;
+    }
+    core = await factory(options);
+    if (poolSize) core.setThreadLimit(poolSize);
+    return { version: core.version() };
+  }
+
+  function analyze({ id, name, data, shape, labels, settings }) {
+    const [samples, features] = shape;
+    const layerPointer = core.stageLayer(samples, features);
+    // TypedArray.set converts Float64 to Float32 natively, without a JavaScript loop.
+    new Float32Array(memory(), layerPointer, samples * features).set(data);
+    const labelsPointer = core.stageLabels(labels.length);
+    new Int32Array(memory(), labelsPointer, labels.length).set(labels);
+    const progress = (done, total, seed, tree) => send({ type: 'progress', id, done, total, seed, tree });
+    const result = JSON.parse(core.analyzeStaged(name, settings || {}, progress));
+    if (result.error) throw new Error(result.error);
+    return { value: result };
+  }
+
+  function read({ files, labelsName }) {
+    for (const { fileName, bytes } of files) {
+      const pointer = core.stageFile(fileName, bytes.byteLength);
+      new Uint8Array(memory(), pointer, bytes.byteLength).set(bytes);
+    }
+    const result = core.readStaged(labelsName || '');
+    if (result.error) throw new Error(result.error);
+    const transfer = [result.labels.buffer, ...result.layers.map((layer) => layer.data.buffer)];
+    return { value: { layers: result.layers, labels: result.labels }, transfer };
+  }
+
+  function demo({ name, options }) {
+    const result = core.demo(name, options || {});
+    if (result.error) throw new Error(result.error);
+    return { value: result, transfer: [result.data.buffer, result.labels.buffer] };
+  }
+
+  function settings({ settings: given }) {
+    const result = JSON.parse(core.settingsJson(given || {}));
+    if (result.error) throw new Error(result.error);
+    return { value: result.settings };
+  }
+
+  const handlers = { analyze, read, demo, settings };
+
+  async function receive(message) {
+    if (message.type === 'init') {
+      try {
+        send({ type: 'ready', ...(await load(message)) });
+      } catch (error) {
+        send({ type: 'init-failed', message: String(error && error.message ? error.message : error) });
+      }
+      return;
+    }
+    const handler = handlers[message.type];
+    try {
+      const { value, transfer } = handler(message);
+      send({ type: 'result', id: message.id, value }, transfer);
+    } catch (error) {
+      send({ type: 'failure', id: message.id, message: String(error && error.message ? error.message : error) });
+    }
+  }
+
+  if (inNode) {
+    const { parentPort } = require('node:worker_threads');
+    send = (message, transfer) => parentPort.postMessage(message, transfer || []);
+    parentPort.on('message', receive);
+  } else {
+    send = (message, transfer) => self.postMessage(message, transfer || []);
+    self.onmessage = (event) => receive(event.data);
+  }
+})();

@@ -1,0 +1,227 @@
+// Embind bindings: the same core the CLI uses, for the browser and Node. Large arrays never cross
+// element by element: JavaScript writes layers, labels and file bytes straight into buffers that
+// C++ owns ("staging"), and gets arrays back as one typed-array copy. Results come back as the
+// SPEC §5 JSON text from the same writer the CLI uses, so the two can only agree.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "../core/task_pool.hpp"
+#include "sparsity_probe/error.hpp"
+#include "sparsity_probe/json_writer.hpp"
+#include "sparsity_probe/probe.hpp"
+#include "sparsity_probe/readers.hpp"
+#include "sparsity_probe/results.hpp"
+#include "sparsity_probe/synthetic.hpp"
+
+using emscripten::val;
+namespace sp = sparsity_probe;
+
+namespace {
+
+// What JavaScript has written and the next call will consume.
+struct Staging {
+    sp::Layer layer;
+    std::vector<std::int64_t> labels;
+    std::vector<std::int32_t> labels32;
+    std::vector<sp::NamedBytes> files;
+};
+Staging staging;
+
+std::string error_json(const std::string& message) {
+    sp::JsonWriter json(false);
+    json.begin_object().field("error", message).end_object();
+    return json.str();
+}
+
+std::uintptr_t stage_layer(std::size_t samples, std::size_t features) {
+    staging.layer = sp::Layer{};
+    staging.layer.samples = samples;
+    staging.layer.features = features;
+    staging.layer.values.resize(samples * features);
+    return reinterpret_cast<std::uintptr_t>(staging.layer.values.data());
+}
+
+std::uintptr_t stage_labels(std::size_t count) {
+    staging.labels32.assign(count, 0);
+    return reinterpret_cast<std::uintptr_t>(staging.labels32.data());
+}
+
+std::uintptr_t stage_file(const std::string& file_name, std::size_t size) {
+    staging.files.push_back({file_name, std::vector<unsigned char>(size)});
+    return reinterpret_cast<std::uintptr_t>(staging.files.back().bytes.data());
+}
+
+void clear_staging() { staging = Staging{}; }
+
+template <typename T>
+T setting(const val& settings, const char* key, T fallback) {
+    const val v = settings[key];
+    return v.isUndefined() || v.isNull() ? fallback : v.as<T>();
+}
+
+sp::Settings settings_from(const val& s) {
+    sp::Settings settings;
+    if (s.isUndefined() || s.isNull()) return settings;
+    settings.trees = setting<int>(s, "trees", settings.trees);
+    settings.depth = setting<int>(s, "depth", settings.depth);
+    settings.seeds = setting<int>(s, "seeds", settings.seeds);
+    settings.seed = static_cast<std::uint64_t>(setting<double>(s, "seed", 0.0));
+    settings.measure = sp::parse_measure(setting<std::string>(s, "measure", "volume"));
+    settings.eps_low = setting<double>(s, "eps_low", settings.eps_low);
+    settings.eps_high = setting<double>(s, "eps_high", settings.eps_high);
+    settings.eps_unit = sp::parse_angle_unit(setting<std::string>(s, "eps_unit", "rad"));
+    settings.tau_min = setting<double>(s, "tau_min", settings.tau_min);
+    settings.tau_max = setting<double>(s, "tau_max", settings.tau_max);
+    settings.tau_step = setting<double>(s, "tau_step", settings.tau_step);
+    settings.min_samples_leaf = static_cast<std::size_t>(setting<double>(s, "min_samples_leaf", 1.0));
+    const val max_features = s["max_features"];
+    if (max_features.isString()) settings.max_features = max_features.as<std::string>();
+    if (max_features.isNumber()) settings.max_features = std::to_string(max_features.as<double>());
+    settings.bootstrap = setting<bool>(s, "bootstrap", settings.bootstrap);
+    settings.sample_fraction = setting<double>(s, "sample_fraction", settings.sample_fraction);
+    settings.max_bins = setting<int>(s, "max_bins", settings.max_bins);
+    settings.exact_below = static_cast<std::size_t>(setting<double>(s, "exact_below", 128.0));
+    settings.mterm_points = setting<int>(s, "mterm_points", settings.mterm_points);
+    settings.threads = static_cast<unsigned>(setting<double>(s, "threads", 0.0));
+    return settings;
+}
+
+// Analyse the staged layer and labels. Progress goes to `on_progress(done, total, seed, tree)`.
+std::string analyze_staged(const std::string& name, const val& settings_object, const val& on_progress) {
+    try {
+        const sp::Settings settings = settings_from(settings_object);
+        staging.layer.name = name;
+        staging.labels.assign(staging.labels32.begin(), staging.labels32.end());
+        sp::ProgressCallback progress;
+        if (!on_progress.isUndefined() && !on_progress.isNull()) {
+            progress = [&](const sp::Progress& p) {
+                on_progress(static_cast<double>(p.done), static_cast<double>(p.total), p.seed, p.tree);
+            };
+        }
+        sp::LayerOutcome outcome;
+        outcome.result = sp::analyze(staging.layer, staging.labels, settings, progress);
+        clear_staging();
+        sp::JsonWriter json(false);
+        sp::write_layer(json, outcome, sp::JsonOptions{false, true});
+        return json.str();
+    } catch (const sp::InputError& e) {
+        clear_staging();
+        return error_json(e.what());
+    } catch (const std::bad_alloc&) {
+        const std::string message = "layer " + name + ": out of memory (" + std::to_string(staging.layer.samples) +
+                                    " x " + std::to_string(staging.layer.features) +
+                                    "); subsample the rows or reduce the features";
+        clear_staging();
+        return error_json(message);
+    }
+}
+
+val float_array(const float* data, std::size_t count) {
+    return val::global("Float32Array").new_(emscripten::typed_memory_view(count, data));
+}
+
+val labels_array(const std::vector<std::int64_t>& labels) {
+    std::vector<std::int32_t> narrow(labels.size());
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (labels[i] < INT32_MIN || labels[i] > INT32_MAX)
+            throw sp::InputError("label " + std::to_string(labels[i]) + " at element " + std::to_string(i) +
+                                 " does not fit a 32-bit integer; renumber the classes");
+        narrow[i] = static_cast<std::int32_t>(labels[i]);
+    }
+    return val::global("Int32Array").new_(emscripten::typed_memory_view(narrow.size(), narrow.data()));
+}
+
+val shape_of(std::size_t samples, std::size_t features) {
+    val shape = val::array();
+    shape.call<void>("push", static_cast<double>(samples));
+    shape.call<void>("push", static_cast<double>(features));
+    return shape;
+}
+
+// Parse the staged files as one data set: { layers: [{ name, data, shape }], labels } or { error }.
+val read_staged(const std::string& labels_name) {
+    val result = val::object();
+    try {
+        sp::ReadOptions options;
+        options.labels_name = labels_name;
+        std::vector<sp::NamedBytes> files = std::move(staging.files);
+        clear_staging();
+        sp::Dataset dataset = sp::read_dataset(files, options);
+        files.clear();
+        val layers = val::array();
+        for (sp::Layer& layer : dataset.layers) {
+            val entry = val::object();
+            entry.set("name", layer.name);
+            entry.set("shape", shape_of(layer.samples, layer.features));
+            entry.set("data", float_array(layer.values.data(), layer.values.size()));
+            layer.values = std::vector<float>();
+            layers.call<void>("push", entry);
+        }
+        result.set("layers", layers);
+        result.set("labels", labels_array(dataset.labels));
+    } catch (const sp::InputError& e) {
+        clear_staging();
+        result.set("error", std::string(e.what()));
+    } catch (const std::bad_alloc&) {
+        clear_staging();
+        result.set("error", std::string("out of memory while reading the file; it is too large for this browser tab"));
+    }
+    return result;
+}
+
+// A synthetic data set: { data, shape, labels, noise } or { error }.
+val demo(const std::string& name, const val& options) {
+    val result = val::object();
+    try {
+        sp::SyntheticOptions o;
+        o.samples = static_cast<std::size_t>(setting<double>(options, "samples", 1000.0));
+        o.noise = setting<double>(options, "noise", -1.0);
+        o.label_noise = setting<double>(options, "labelNoise", 0.0);
+        o.seed = static_cast<std::uint64_t>(setting<double>(options, "seed", 0.0));
+        o.classes = setting<int>(options, "classes", 3);
+        const sp::SyntheticData data = sp::make_synthetic(name, o);
+        result.set("data", float_array(data.points.values.data(), data.points.values.size()));
+        result.set("shape", shape_of(data.points.samples, 2));
+        result.set("labels", labels_array(data.labels));
+        result.set("noise", o.noise < 0.0 ? sp::default_noise(name) : o.noise);
+    } catch (const sp::InputError& e) {
+        result.set("error", std::string(e.what()));
+    }
+    return result;
+}
+
+std::string settings_json(const val& settings_object) {
+    try {
+        const sp::Settings settings = settings_from(settings_object);
+        sp::validate(settings);
+        sp::JsonWriter json(false);
+        json.begin_object();
+        sp::write_settings(json, settings);
+        json.end_object();
+        return json.str();
+    } catch (const sp::InputError& e) {
+        return error_json(e.what());
+    }
+}
+
+std::string version() { return SPARSITY_PROBE_VERSION; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(sparsity_probe) {
+    emscripten::function("stageLayer", &stage_layer);
+    emscripten::function("stageLabels", &stage_labels);
+    emscripten::function("stageFile", &stage_file);
+    emscripten::function("clearStaging", &clear_staging);
+    emscripten::function("analyzeStaged", &analyze_staged);
+    emscripten::function("readStaged", &read_staged);
+    emscripten::function("demo", &demo);
+    emscripten::function("settingsJson", &settings_json);
+    emscripten::function("setThreadLimit", &sp::set_thread_limit);
+    emscripten::function("version", &version);
+}
