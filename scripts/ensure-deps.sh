@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what a fresh Debian 12 machine lacks for building and testing (apt as root); prints
-# what to install and fails otherwise. Fast and silent when everything is present.
+# Installs what a fresh Debian 12 machine with Node 20 lacks for building and testing: Debian
+# packages through apt (as root; otherwise prints what to install and fails) and the npm packages
+# of package-lock.json. Fast and silent when everything is present.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 missing=()
 need_command() { command -v "$1" > /dev/null 2>&1 || missing+=("$2"); }
@@ -15,16 +17,21 @@ need_file /usr/include/doctest/doctest.h doctest-dev
 need_file /usr/include/eigen3/Eigen/Core libeigen3-dev
 need_command em++ emscripten
 need_command node nodejs
+need_file /usr/bin/chromium chromium  # headless browser tests (Playwright drives Debian's Chromium)
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]}" >&2
+    echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
 fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "Missing Debian packages: ${missing[*]}" >&2
-  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
-  exit 1
+
+# npm packages: installed when node_modules is missing or older than the lock file.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
 fi
-echo "Installing Debian packages: ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null

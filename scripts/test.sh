@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every test: native build, unit and CLI tests (CTest), and the WebAssembly portability check.
+# Every test: the native build with its unit and CLI tests (CTest), then both WebAssembly builds
+# through the JavaScript API, in Node and in headless Chromium, against the native CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 ctest --test-dir build --output-on-failure --parallel 2
-bash scripts/check-emscripten.sh
+bash scripts/build-wasm.sh
+node --test tests/js/

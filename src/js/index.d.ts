@@ -1,0 +1,101 @@
+// Types of the sparsity-probe JavaScript API. Settings and results use the key names of the
+// results document (SPEC §5), so an exported document's settings can be passed straight back.
+
+export interface Settings {
+  trees?: number;            // 3
+  depth?: number;            // 15
+  seeds?: number;            // 3
+  seed?: number;             // 0
+  measure?: 'volume' | 'samples';
+  eps_low?: number;          // 0.1
+  eps_high?: number;         // 0.4
+  eps_unit?: 'rad' | 'deg';
+  tau_min?: number;          // 0.05
+  tau_max?: number;          // 1.99
+  tau_step?: number;         // 0.01
+  max_features?: string | number; // 'all', 'sqrt', a count or a fraction
+  min_samples_leaf?: number;
+  bootstrap?: boolean;
+  sample_fraction?: number;
+  max_bins?: number;         // 2..256
+  exact_below?: number;
+  mterm_points?: number;
+  threads?: number;          // 0: the probe's whole pool; results never depend on it
+}
+
+export interface LayerResult {
+  name: string;
+  samples: number;
+  features: number;
+  classes: number;
+  class_values: number[];
+  alpha: number | null;
+  alpha_std: number | null;
+  alpha_min: number | null;
+  alpha_max: number | null;
+  alpha_per_seed: (number | null)[];
+  tau_star: number | null;
+  tau_star_per_seed: (number | null)[];
+  status: 'ok' | 'undetermined';
+  reason?: string;
+  alpha_mterm: number | null;
+  alpha_mterm_per_seed: (number | null)[];
+  wavelets: number;
+  seconds: number;
+  curve: { tau: number[]; n_tau: (number | null)[]; log_n_tau: number[]; angle: number[] };
+  mterm: { m: number[]; error: number[]; error_at_zero: number };
+}
+
+export interface Progress {
+  layer: string;
+  done: number;
+  total: number;
+  fraction: number;  // done / total, reaching 1
+  seed: number;
+  tree: number;      // -1: the wavelet analysis of the seed's forest
+}
+
+export interface NamedLayer {
+  name: string;
+  data: Float32Array;
+  shape: [number, number];
+}
+
+export interface DemoOptions {
+  samples?: number;     // 1000
+  noise?: number;       // the data set's default
+  labelNoise?: number;  // 0..1
+  seed?: number;
+  classes?: number;     // gaussian-quantiles and random
+}
+
+export interface Probe {
+  readonly build: 'threads' | 'single';
+  readonly threads: number;
+  readonly version: string;
+  analyze(request: {
+    name?: string;
+    data: Float32Array | Float64Array;
+    shape: [number, number];
+    labels: Int32Array | ArrayLike<number>;
+    settings?: Settings;
+    onProgress?: (progress: Progress) => void;
+    signal?: AbortSignal;
+  }): Promise<LayerResult>;
+  readFile(bytes: Uint8Array | ArrayBuffer, fileName: string, options?: { labels?: string }):
+    Promise<{ layers: NamedLayer[]; labels: Int32Array }>;
+  readFiles(files: { bytes: Uint8Array | ArrayBuffer; fileName: string }[], options?: { labels?: string; signal?: AbortSignal }):
+    Promise<{ layers: NamedLayer[]; labels: Int32Array }>;
+  demo(name: 'spiral' | 'circles' | 'gaussian-quantiles' | 'moons' | 'xor' | 'random', options?: DemoOptions,
+       control?: { signal?: AbortSignal }): Promise<{ data: Float32Array; shape: [number, number]; labels: Int32Array; noise: number }>;
+  settings(settings?: Settings): Promise<Required<Settings>>;
+  close(): void;
+}
+
+export interface ProbeOptions {
+  threads?: 'auto' | 'threads' | 'single' | boolean;
+  maxThreads?: number;            // cap of the worker pool, default 8
+  moduleBaseUrl?: string | URL;   // where sparsity-probe-{threads,single}.{js,wasm} are served
+}
+
+export function createProbe(options?: ProbeOptions): Promise<Probe>;
