@@ -6,7 +6,7 @@ import { simd, threads as threadsSupported } from 'wasm-feature-detect';
 const inNode = typeof process === 'object' && process.versions != null && process.versions.node != null &&
   typeof document === 'undefined' && typeof importScripts !== 'function';
 
-const defaultModuleBase = new URL('../../build/wasm/', import.meta.url);
+const defaultModuleBase = new URL(/* @vite-ignore */ '../../build/wasm/', import.meta.url);
 
 function hardwareThreads() {
   if (typeof navigator === 'object' && navigator.hardwareConcurrency) return navigator.hardwareConcurrency;
@@ -14,7 +14,7 @@ function hardwareThreads() {
 }
 
 async function nodeThreads() {
-  const os = await import('node:os');
+  const os = await import(/* @vite-ignore */ 'node:os');
   return os.availableParallelism ? os.availableParallelism() : os.cpus().length;
 }
 
@@ -54,7 +54,7 @@ class WorkerHost {
     if (this.ready) return this.ready;
     const url = new URL('./probe-worker.js', import.meta.url);
     if (inNode) {
-      const { Worker } = await import('node:worker_threads');
+      const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads');
       this.worker = new Worker(url);
       this.worker.on('message', (message) => this.dispatch(message));
       this.worker.on('error', (error) => this.dispatch({ type: 'crash', message: String(error && error.message) }));

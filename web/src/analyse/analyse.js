@@ -1,0 +1,5 @@
+// Placeholder until the Analyse view lands.
+export function mountAnalyse(element) {
+  element.textContent = 'Analyse view';
+  return {};
+}
