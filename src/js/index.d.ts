@@ -61,6 +61,29 @@ export interface NamedLayer {
   shape: [number, number];
 }
 
+export interface PartitionNode {
+  leaf: boolean;
+  depth: number;
+  feature?: number;      // split feature of an inner node
+  threshold?: number;    // normalised; x <= threshold goes left
+  low: number[];         // the node's box in normalised coordinates
+  high: number[];
+  log_norm: number | null;  // log of the wavelet norm; null for the root and zero norms
+  rank: number;          // position in the order of decreasing norm, -1 if none
+  counts: number[];      // training samples per class (bootstrap multiplicity)
+}
+
+export interface Explanation {
+  trees: number;
+  wavelets: number;
+  classes: number;
+  minimum: number[];     // per feature: the normalisation's minimum and maximum
+  maximum: number[];
+  linear_accuracy: number;
+  linear_grid: Int32Array;  // the linear probe's class at each cell of the grid
+  partitions: PartitionNode[][];  // per tree, nodes in preorder
+}
+
 export interface DemoOptions {
   samples?: number;     // 1000
   noise?: number;       // the data set's default
@@ -82,6 +105,16 @@ export interface Probe {
     onProgress?: (progress: Progress) => void;
     signal?: AbortSignal;
   }): Promise<LayerResult>;
+  explain(request: {
+    name?: string;
+    data: Float32Array | Float64Array;
+    shape: [number, 2];
+    labels: Int32Array | ArrayLike<number>;
+    settings?: Settings;
+    grid?: number;
+    signal?: AbortSignal;
+  }): Promise<Explanation>;
+  approximate(m: number, options?: { grid?: number; signal?: AbortSignal }): Promise<Float32Array>;
   readFile(bytes: Uint8Array | ArrayBuffer, fileName: string, options?: { labels?: string }):
     Promise<{ layers: NamedLayer[]; labels: Int32Array }>;
   readFiles(files: { bytes: Uint8Array | ArrayBuffer; fileName: string }[], options?: { labels?: string; signal?: AbortSignal }):

@@ -117,6 +117,19 @@ class Probe {
     return this.enqueue(job, onProgress, signal);
   }
 
+  // For teaching on a 2-feature layer: grow the first seed's forest (the one whose curve analyze
+  // reports first) and a linear probe, and keep them in the worker for approximate().
+  explain({ name = 'layer', data, shape, labels, settings = {}, grid = 96, signal } = {}) {
+    const labelArray = labels instanceof Int32Array ? labels : Int32Array.from(labels || []);
+    return this.enqueue({ type: 'explain', name, data, shape, labels: labelArray, settings, grid }, null, signal);
+  }
+
+  // f_M of the last explained forest at the centres of a grid x grid lattice of the normalised
+  // square: grid·grid·classes values, row-major with y outer.
+  approximate(m, { grid = 96, signal } = {}) {
+    return this.enqueue({ type: 'approximate', m, grid }, null, signal);
+  }
+
   readFile(bytes, fileName, { labels } = {}) {
     return this.readFiles([{ bytes, fileName }], { labels });
   }

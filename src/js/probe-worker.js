@@ -38,17 +38,37 @@
     return { version: core.version() };
   }
 
-  function analyze({ id, name, data, shape, labels, settings }) {
+  function stage(name, data, shape, labels) {
     const [samples, features] = shape;
     const layerPointer = core.stageLayer(samples, features);
     // TypedArray.set converts Float64 to Float32 natively, without a JavaScript loop.
     new Float32Array(memory(), layerPointer, samples * features).set(data);
     const labelsPointer = core.stageLabels(labels.length);
     new Int32Array(memory(), labelsPointer, labels.length).set(labels);
+  }
+
+  function analyze({ id, name, data, shape, labels, settings }) {
+    stage(name, data, shape, labels);
     const progress = (done, total, seed, tree) => send({ type: 'progress', id, done, total, seed, tree });
     const result = JSON.parse(core.analyzeStaged(name, settings || {}, progress));
     if (result.error) throw new Error(result.error);
     return { value: result };
+  }
+
+  function explain({ name, data, shape, labels, settings, grid }) {
+    stage(name, data, shape, labels);
+    const summary = JSON.parse(core.explainStaged(settings || {}));
+    if (summary.error) throw new Error(summary.error);
+    const linear = core.linearGrid(grid);
+    if (linear.error) throw new Error(linear.error);
+    summary.linear_grid = linear.classes;
+    return { value: summary, transfer: [linear.classes.buffer] };
+  }
+
+  function approximate({ m, grid }) {
+    const result = core.approximation(m, grid);
+    if (result.error) throw new Error(result.error);
+    return { value: result.values, transfer: [result.values.buffer] };
   }
 
   function read({ files, labelsName }) {
@@ -74,7 +94,7 @@
     return { value: result.settings };
   }
 
-  const handlers = { analyze, read, demo, settings };
+  const handlers = { analyze, explain, approximate, read, demo, settings };
 
   async function receive(message) {
     if (message.type === 'init') {

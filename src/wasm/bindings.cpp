@@ -6,12 +6,17 @@
 #include <emscripten/val.h>
 
 #include <cstdint>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
 
 #include "../core/task_pool.hpp"
 #include "sparsity_probe/error.hpp"
+#include "sparsity_probe/explanation.hpp"
+#include "sparsity_probe/linear_probe.hpp"
+#include "sparsity_probe/normalization.hpp"
+#include "sparsity_probe/targets.hpp"
 #include "sparsity_probe/json_writer.hpp"
 #include "sparsity_probe/probe.hpp"
 #include "sparsity_probe/readers.hpp"
@@ -209,6 +214,105 @@ std::string settings_json(const val& settings_object) {
     }
 }
 
+// The Learn view's state: the first seed's forest and a linear probe of the staged 2-D layer.
+struct Explained {
+    std::unique_ptr<sp::ForestExplanation> forest;
+    sp::LinearProbe linear;
+};
+std::unique_ptr<Explained> explained;
+
+// Grow and keep the explanation of the staged layer. Returns { trees, wavelets, classes, minimum,
+// maximum, linear_accuracy, partitions: [[{ feature, threshold, leaf, depth, low, high, log_norm,
+// rank, counts }]] } as JSON, or { error }.
+std::string explain_staged(const val& settings_object) {
+    try {
+        const sp::Settings settings = settings_from(settings_object);
+        staging.labels.assign(staging.labels32.begin(), staging.labels32.end());
+        auto next = std::make_unique<Explained>();
+        next->forest = std::make_unique<sp::ForestExplanation>(staging.layer, staging.labels, settings);
+        const sp::NormalizedLayer normalized(staging.layer);
+        next->linear = sp::fit_linear_probe(normalized, sp::one_hot(staging.labels));
+        clear_staging();
+        explained = std::move(next);
+
+        const sp::ForestExplanation& e = *explained->forest;
+        sp::JsonWriter json(false);
+        json.begin_object();
+        json.field("trees", e.trees()).field("wavelets", e.wavelets()).field("classes", e.classes());
+        json.field("linear_accuracy", explained->linear.training_accuracy);
+        json.key("minimum").begin_array();
+        for (std::size_t f = 0; f < e.features(); ++f) json.value(e.minimum(f));
+        json.end_array();
+        json.key("maximum").begin_array();
+        for (std::size_t f = 0; f < e.features(); ++f) json.value(e.maximum(f));
+        json.end_array();
+        json.key("partitions").begin_array();
+        std::vector<double> low, high;
+        for (std::size_t t = 0; t < e.trees(); ++t) {
+            json.begin_array();
+            const sp::Tree& tree = e.tree(t);
+            for (std::size_t node = 0; node < tree.size(); ++node) {
+                const sp::TreeNode& n = tree.nodes[node];
+                e.box(t, node, low, high);
+                json.begin_object();
+                json.field("leaf", n.is_leaf()).field("depth", n.depth);
+                if (!n.is_leaf()) json.field("feature", n.feature).field("threshold", n.threshold);
+                json.key("low").array(low);
+                json.key("high").array(high);
+                json.field("log_norm", e.log_norm(t, node)).field("rank", e.rank(t, node));
+                json.key("counts").begin_array();
+                std::vector<double> counts(e.classes(), 0.0);
+                for (const sp::ClassCount* c = tree.counts_begin(node); c != tree.counts_end(node); ++c)
+                    counts[c->label] = c->weight;
+                for (const double c : counts) json.value(c);
+                json.end_array();
+                json.end_object();
+            }
+            json.end_array();
+        }
+        json.end_array();
+        json.end_object();
+        return json.str();
+    } catch (const sp::InputError& e) {
+        clear_staging();
+        return error_json(e.what());
+    }
+}
+
+// f_M on a grid × grid lattice of the normalised square: Float32Array of grid·grid·classes, or { error }.
+val approximation(double m, double grid) {
+    val result = val::object();
+    try {
+        if (!explained) throw sp::InputError("no explained forest: explain a layer first");
+        const std::vector<float> values =
+            explained->forest->approximation_grid(static_cast<std::size_t>(m), static_cast<std::size_t>(grid));
+        result.set("values", float_array(values.data(), values.size()));
+    } catch (const sp::InputError& e) {
+        result.set("error", std::string(e.what()));
+    }
+    return result;
+}
+
+// The linear probe's predicted class at the centres of a grid × grid lattice: Int32Array, or { error }.
+val linear_grid(double grid_size) {
+    val result = val::object();
+    try {
+        if (!explained) throw sp::InputError("no explained forest: explain a layer first");
+        if (explained->linear.features != 2) throw sp::InputError("the decision map needs a 2-feature layer");
+        const auto grid = static_cast<std::size_t>(grid_size);
+        std::vector<std::int64_t> classes(grid * grid);
+        for (std::size_t row = 0; row < grid; ++row)
+            for (std::size_t column = 0; column < grid; ++column) {
+                const double x[2] = {(column + 0.5) / static_cast<double>(grid), (row + 0.5) / static_cast<double>(grid)};
+                classes[row * grid + column] = static_cast<std::int64_t>(explained->linear.predict(x));
+            }
+        result.set("classes", labels_array(classes));
+    } catch (const sp::InputError& e) {
+        result.set("error", std::string(e.what()));
+    }
+    return result;
+}
+
 std::string version() { return SPARSITY_PROBE_VERSION; }
 
 }  // namespace
@@ -222,6 +326,9 @@ EMSCRIPTEN_BINDINGS(sparsity_probe) {
     emscripten::function("readStaged", &read_staged);
     emscripten::function("demo", &demo);
     emscripten::function("settingsJson", &settings_json);
+    emscripten::function("explainStaged", &explain_staged);
+    emscripten::function("approximation", &approximation);
+    emscripten::function("linearGrid", &linear_grid);
     emscripten::function("setThreadLimit", &sp::set_thread_limit);
     emscripten::function("version", &version);
 }
