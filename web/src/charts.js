@@ -34,7 +34,10 @@ export function svgText(svg) {
   background.setAttribute('height', height);
   background.setAttribute('fill', getComputedStyle(document.body).backgroundColor);
   clone.insertBefore(background, clone.firstChild);
-  return new XMLSerializer().serializeToString(clone);
+  // CSS variables mean nothing outside the page: write their current values in.
+  const root = getComputedStyle(document.documentElement);
+  return new XMLSerializer().serializeToString(clone)
+    .replace(/var\(--([\w-]+)\)/g, (match, name) => root.getPropertyValue(`--${name}`).trim() || match);
 }
 
 export async function svgToPngBlob(svg, scale = 2) {
