@@ -72,8 +72,13 @@ Points gaussian_quantiles(const SyntheticOptions& o, Random& random) {
     const auto classes = static_cast<std::size_t>(o.classes);
     for (std::size_t rank = 0; rank < o.samples; ++rank) label[order[rank]] = static_cast<std::int64_t>(rank * classes / o.samples);
     Points p;
-    for (std::size_t i = 0; i < o.samples; ++i)
-        p.add(xy[2 * i] + o.noise * random.normal(), xy[2 * i + 1] + o.noise * random.normal(), label[i]);
+    for (std::size_t i = 0; i < o.samples; ++i) {
+        // One draw per statement: the order of evaluation of function arguments is unspecified
+        // (GCC and clang differ), and the points must not depend on the compiler.
+        const double dx = o.noise * random.normal();
+        const double dy = o.noise * random.normal();
+        p.add(xy[2 * i] + dx, xy[2 * i + 1] + dy, label[i]);
+    }
     return p;
 }
 
@@ -87,7 +92,9 @@ Points moons(const SyntheticOptions& o, Random& random) {
             const double t = m > 1 ? pi * static_cast<double>(i) / static_cast<double>(m - 1) : 0.0;
             const double x = moon == 0 ? std::cos(t) : 1.0 - std::cos(t);
             const double y = moon == 0 ? std::sin(t) : 0.5 - std::sin(t);
-            p.add(x + o.noise * random.normal(), y + o.noise * random.normal(), moon);
+            const double dx = o.noise * random.normal();
+            const double dy = o.noise * random.normal();
+            p.add(x + dx, y + dy, moon);
         }
     }
     return p;
@@ -99,7 +106,9 @@ Points exclusive_or(const SyntheticOptions& o, Random& random) {
     for (std::size_t i = 0; i < o.samples; ++i) {
         const double x = random.uniform(-1.0, 1.0), y = random.uniform(-1.0, 1.0);
         const std::int64_t label = (x > 0) != (y > 0) ? 1 : 0;
-        p.add(x + random.uniform(-o.noise, o.noise), y + random.uniform(-o.noise, o.noise), label);
+        const double dx = random.uniform(-o.noise, o.noise);
+        const double dy = random.uniform(-o.noise, o.noise);
+        p.add(x + dx, y + dy, label);
     }
     return p;
 }

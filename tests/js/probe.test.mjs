@@ -31,6 +31,15 @@ for (const build of ['threads', 'single']) {
       assertClose(comparable(result), comparable(expected), 'spiral');
     });
 
+    for (const name of ['moons', 'xor', 'gaussian-quantiles', 'random']) {
+      test(`the ${name} demo with position noise gives the CLI's points and numbers`, async () => {
+        const expected = cliJson(['demo', name, '--noise', '0.2', '--seed', '3', '--seeds', '1']).layers[0];
+        const data = await probe.demo(name, { noise: 0.2, seed: 3 });
+        const result = await probe.analyze({ name, data: data.data, shape: data.shape, labels: data.labels, settings: { seeds: 1, seed: 3 } });
+        assertClose(comparable(result), comparable(expected), name);
+      });
+    }
+
     test('other settings reach the core: samples measure, degrees, two seeds, label noise', async () => {
       const expected = cliJson(['demo', 'circles', '--measure', 'samples', '--eps-unit', 'deg', '--seeds', '2',
         '--label-noise', '0.2', '--seed', '5', '--samples', '700']).layers[0];

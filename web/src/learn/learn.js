@@ -7,6 +7,10 @@ import { datasets, defaultNoise, fromParams, settingsOf, toParams } from './stat
 
 const grid = 96;
 
+// The controls that change the data or the forest (the others only change what is drawn).
+const heavy = ['set', 'samples', 'noise', 'labelNoise', 'seed', 'trees', 'depth', 'measure', 'epsLow', 'epsHigh', 'epsUnit'];
+const heavyKey = (state) => heavy.map((k) => state[k]).join('|');
+
 const template = `
   <div class="learn">
     <form class="card controls" aria-label="Data and forest settings">
@@ -107,12 +111,20 @@ export function mountLearn(element, { getProbe, params }) {
 
   function saveUrl() {
     history.replaceState(null, '', `#/learn?${toParams(state)}`);
+    markCurrent();
+  }
+
+  // The score element names the URL state it is valid for, once the computation for the current
+  // data and forest settings has finished (tests, and anyone sharing a link, can tell).
+  function markCurrent() {
+    const alpha = element.querySelector('[data-testid="alpha"]');
+    if (latest && latest.key === heavyKey(state)) alpha.dataset.for = toParams(state).toString();
+    else delete alpha.dataset.for;
   }
 
   // What needs recomputing when the state changes: the data and forest, or only the drawings.
   function changed(previous, next) {
-    const heavy = ['set', 'samples', 'noise', 'labelNoise', 'seed', 'trees', 'depth', 'measure', 'epsLow', 'epsHigh', 'epsUnit'];
-    if (heavy.some((k) => previous[k] !== next[k])) return 'compute';
+    if (heavyKey(previous) !== heavyKey(next)) return 'compute';
     if (previous.m !== next.m) return 'approximate';
     return 'draw';
   }
@@ -127,10 +139,12 @@ export function mountLearn(element, { getProbe, params }) {
     state = next;
     writeControls();
     saveUrl();
+    // Heavy changes wait for the slider to settle; a light change never drops a pending one.
     const what = changed(previous, state);
-    clearTimeout(debounce);
-    if (what === 'compute') debounce = setTimeout(compute, 120);
-    else if (what === 'approximate') approximate();
+    if (what === 'compute') {
+      clearTimeout(debounce);
+      debounce = setTimeout(compute, 120);
+    } else if (what === 'approximate') approximate();
     else draw();
   }
 
@@ -141,6 +155,7 @@ export function mountLearn(element, { getProbe, params }) {
     run = mine;
     element.classList.add('busy');
     errorText.textContent = '';
+    const computedFor = heavyKey(state);
     try {
       const probe = await getProbe();
       const settings = settingsOf(state);
@@ -148,7 +163,7 @@ export function mountLearn(element, { getProbe, params }) {
       const result = await probe.analyze({ name: state.set, data: data.data, shape: data.shape, labels: data.labels, settings, signal: controller.signal });
       const explanation = await probe.explain({ name: state.set, data: data.data, shape: data.shape, labels: data.labels, settings, grid, signal: controller.signal });
       if (run !== mine) return;
-      latest = { data, result, explanation, settings, points: normalisedPoints(data.data, explanation) };
+      latest = { data, result, explanation, settings, points: normalisedPoints(data.data, explanation), key: computedFor };
       field('m').max = String(explanation.wavelets);
       if (state.m > explanation.wavelets) {
         state.m = explanation.wavelets;
@@ -156,6 +171,7 @@ export function mountLearn(element, { getProbe, params }) {
         saveUrl();
       }
       showScore();
+      markCurrent();
       draw();
       await approximate();
     } catch (error) {
