@@ -87,6 +87,16 @@ describe('the Learn view', () => {
     await copy.context().close();
   });
 
+  test('from a plain static host (no COOP/COEP) the page runs single-threaded and says so', async () => {
+    const plain = await serveDist({ isolated: false });
+    const page = await openPage(browser, `${plain.url}#/learn?set=circles`);
+    const alpha = await alphaOf(page);
+    assert.ok(Math.abs(alpha - cliJson(['demo', 'circles']).layers[0].alpha) <= 1e-9 * alpha);
+    assert.match(await page.textContent('#engine'), /single-threaded: this page is not cross-origin isolated/);
+    await page.context().close();
+    plain.close();
+  });
+
   for (const colorScheme of ['light', 'dark']) {
     test(`screenshot (${colorScheme})`, async () => {
       const page = await openPage(browser, `${server.url}#/learn?set=spiral&lp=1`, { colorScheme });
