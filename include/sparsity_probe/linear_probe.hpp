@@ -3,6 +3,7 @@
 // multinomial logistic regression on the normalised layer. On the 2-D demos it shows that a linear
 // read-out cannot see a separation that the Sparsity Probe measures.
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "sparsity_probe/normalization.hpp"
@@ -25,7 +26,12 @@ struct LinearProbe {
 // Minimises (1/n)·Σ_i −log softmax_k(w·x_i + b)[y_i] + (l2/2)·‖W‖² (bias not penalised) by
 // Nesterov's accelerated gradient with step 1/L, L = ½·max‖(x,1)‖² + l2, from zero weights: the
 // loss is convex, so the result is deterministic and near the unique optimum.
+// `subset` (optional) restricts the fit to those samples, e.g. the training folds.
 LinearProbe fit_linear_probe(const NormalizedLayer& layer, const OneHotTargets& targets, double l2 = 1e-4,
-                             int iterations = 500);
+                             int iterations = 500, const std::vector<std::uint32_t>* subset = nullptr);
+
+// Fraction of the samples (all, or `subset`) whose predicted class is their label.
+double linear_probe_accuracy(const LinearProbe& model, const NormalizedLayer& layer, const OneHotTargets& targets,
+                             const std::vector<std::uint32_t>* subset = nullptr);
 
 }  // namespace sparsity_probe

@@ -22,10 +22,11 @@ std::size_t LinearProbe::predict(const double* x) const {
 
 namespace {
 
-// Mean log-loss gradient (plus the L2 term) at `w`; returns nothing, fills `gradient`.
-void loss_gradient(const LinearProbe& model, const std::vector<double>& x, const OneHotTargets& targets,
+// Mean log-loss gradient (plus the L2 term) at the model's weights over the rows of `x`, whose
+// labels are `labels`.
+void loss_gradient(const LinearProbe& model, const std::vector<double>& x, const std::vector<std::uint32_t>& labels,
                    std::vector<double>& gradient) {
-    const std::size_t n = targets.samples(), d = model.features, classes = model.classes, width = d + 1;
+    const std::size_t n = labels.size(), d = model.features, classes = model.classes, width = d + 1;
     std::fill(gradient.begin(), gradient.end(), 0.0);
     std::vector<double> p(classes);
     for (std::size_t i = 0; i < n; ++i) {
@@ -35,7 +36,7 @@ void loss_gradient(const LinearProbe& model, const std::vector<double>& x, const
         double sum = 0.0;
         for (double& v : p) sum += (v = std::exp(v - top));
         for (std::size_t k = 0; k < classes; ++k) {
-            const double residual = p[k] / sum - (targets.class_of[i] == k ? 1.0 : 0.0);
+            const double residual = p[k] / sum - (labels[i] == k ? 1.0 : 0.0);
             double* g = &gradient[k * width];
             for (std::size_t f = 0; f < d; ++f) g[f] += residual * xi[f];
             g[d] += residual;
@@ -49,17 +50,21 @@ void loss_gradient(const LinearProbe& model, const std::vector<double>& x, const
 
 }  // namespace
 
-LinearProbe fit_linear_probe(const NormalizedLayer& layer, const OneHotTargets& targets, double l2, int iterations) {
+LinearProbe fit_linear_probe(const NormalizedLayer& layer, const OneHotTargets& targets, double l2, int iterations,
+                             const std::vector<std::uint32_t>* subset) {
     LinearProbe model;
     model.features = layer.features();
     model.classes = targets.classes();
     model.l2 = l2;
-    const std::size_t n = layer.samples(), d = model.features, size = model.classes * (d + 1);
+    const std::size_t n = subset ? subset->size() : layer.samples(), d = model.features, size = model.classes * (d + 1);
     std::vector<double> x(n * d);
+    std::vector<std::uint32_t> labels(n);
     double largest = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+        const std::size_t i = subset ? (*subset)[j] : j;
+        labels[j] = targets.class_of[i];
         double norm = 1.0;
-        for (std::size_t f = 0; f < d; ++f) norm += (x[i * d + f] = layer(i, f)) * x[i * d + f];
+        for (std::size_t f = 0; f < d; ++f) norm += (x[j * d + f] = layer(i, f)) * x[j * d + f];
         largest = std::max(largest, norm);
     }
     const double step = 1.0 / (0.5 * largest + l2);
@@ -71,19 +76,33 @@ LinearProbe fit_linear_probe(const NormalizedLayer& layer, const OneHotTargets& 
         const double momentum = (t - 1.0) / (t + 2.0);
         for (std::size_t j = 0; j < size; ++j)
             lookahead.weights[j] = model.weights[j] + momentum * (model.weights[j] - previous[j]);
-        loss_gradient(lookahead, x, targets, gradient);
+        loss_gradient(lookahead, x, labels, gradient);
         previous = model.weights;
         for (std::size_t j = 0; j < size; ++j) model.weights[j] = lookahead.weights[j] - step * gradient[j];
     }
 
-    loss_gradient(model, x, targets, gradient);
+    loss_gradient(model, x, labels, gradient);
     double squares = 0.0;
     for (const double g : gradient) squares += g * g;
     model.gradient_norm = std::sqrt(squares);
     std::size_t correct = 0;
-    for (std::size_t i = 0; i < n; ++i) correct += model.predict(&x[i * d]) == targets.class_of[i];
+    for (std::size_t j = 0; j < n; ++j) correct += model.predict(&x[j * d]) == labels[j];
     model.training_accuracy = static_cast<double>(correct) / static_cast<double>(n);
     return model;
+}
+
+double linear_probe_accuracy(const LinearProbe& model, const NormalizedLayer& layer, const OneHotTargets& targets,
+                             const std::vector<std::uint32_t>* subset) {
+    const std::size_t n = subset ? subset->size() : layer.samples(), d = model.features;
+    if (n == 0) return 0.0;
+    std::vector<double> x(d);
+    std::size_t correct = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+        const std::size_t i = subset ? (*subset)[j] : j;
+        for (std::size_t f = 0; f < d; ++f) x[f] = layer(i, f);
+        correct += model.predict(x.data()) == targets.class_of[i];
+    }
+    return static_cast<double>(correct) / static_cast<double>(n);
 }
 
 }  // namespace sparsity_probe
