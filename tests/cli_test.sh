@@ -56,6 +56,16 @@ json "$work/model3.json" 'd.layers[0].alpha < d.layers[2].alpha' | grep -q true 
   && pass "alpha* input < last ($(json "$work/model3.json" 'd.layers.map(l => l.alpha.toFixed(3)).join(" < ")'))" \
   || fail "alpha* of the separated last layer is not above the input's"
 
+# 3b. --diagnostics: the linear probe, KMeans indices and NCC mismatch per layer, and the correlations.
+"$cli" analyze "$fixtures/model3.npz" --diagnostics --json "$work/diagnostics.json" > "$work/diagnostics.txt" \
+  || fail "analyze --diagnostics failed"
+grep -q "linear tr/ho" "$work/diagnostics.txt" && grep -q "Pearson r of alpha\* with each diagnostic across the 3 layers" "$work/diagnostics.txt" \
+  && pass "--diagnostics prints the extra columns and the correlation table" || fail "--diagnostics table: $(cat "$work/diagnostics.txt")"
+json "$work/diagnostics.json" 'd.layers.every(l => l.diagnostics.linear_probe.heldout_accuracy >= 0 && "adjusted_mutual_information" in l.diagnostics.kmeans && l.diagnostics.ncc_reference === "labels") && d.correlations[0].layers === 3' | grep -q true \
+  || fail "--diagnostics JSON keys"
+"$cli" analyze "$fixtures/with_y_and_predictions.npz" --diagnostics --json - | node -e 'const d = JSON.parse(require("fs").readFileSync(0, "utf8")); process.exit(d.layers[0].diagnostics.ncc_reference === "predictions" ? 0 : 1)' \
+  && pass "an array named predictions is the NCC reference" || fail "predictions not used as the NCC reference"
+
 # 4. truncated and corrupted archives: one clear line on stderr, non-zero exit, nothing on stdout.
 for name in model3_truncated model3_corrupt; do
   "$cli" analyze "$fixtures/$name.npz" > "$work/$name.out" 2> "$work/$name.err"

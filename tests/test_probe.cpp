@@ -25,7 +25,9 @@ LayerResult probe_demo(const std::string& name, double label_noise, const Settin
 std::string document(const LayerResult& r, const Settings& settings) {
     ResultsDocument doc;
     doc.settings = settings;
-    doc.layers.push_back({r, ""});
+    sparsity_probe::LayerOutcome outcome;
+    outcome.result = r;
+    doc.layers.push_back(outcome);
     return results_json(doc, JsonOptions{true, false});
 }
 

@@ -31,6 +31,7 @@ Table read_csv(const std::vector<unsigned char>& bytes, const std::string& sourc
 struct Dataset {
     std::vector<Layer> layers;
     std::vector<std::int64_t> labels;
+    std::vector<std::int64_t> predictions;  // the network's predicted labels, if the file had them
 };
 
 struct ReadOptions {

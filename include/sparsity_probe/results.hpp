@@ -1,9 +1,11 @@
 #pragma once
 // The results document of SPEC §5, shared by the CLI and the web app. Keys may be added over
 // time; the ones SPEC §5 lists are never renamed.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sparsity_probe/diagnostics.hpp"
 #include "sparsity_probe/probe.hpp"
 #include "sparsity_probe/settings.hpp"
 #include "sparsity_probe/synthetic.hpp"
@@ -14,8 +16,23 @@ namespace sparsity_probe {
 struct LayerOutcome {
     LayerResult result;  // name, samples and features are filled even on error
     std::string error;
+    std::string model;   // the file (model) the layer came from, when several were analysed
+    std::optional<LayerDiagnostics> diagnostics;
     bool ok() const { return error.empty(); }
 };
+
+// Pearson's r of α* with each diagnostic across the layers of one model (the paper's Table 2).
+struct ModelCorrelations {
+    std::string model;
+    std::size_t layers = 0;
+    double linear_train_accuracy = 0, linear_heldout_accuracy = 0, adjusted_rand = 0,
+           adjusted_mutual_information = 0, homogeneity = 0, completeness = 0, fowlkes_mallows = 0,
+           ncc_mismatch = 0;
+};
+
+// One entry per model with at least three layers that have diagnostics and an α* (NaN where r is
+// undefined, e.g. for a constant diagnostic).
+std::vector<ModelCorrelations> correlations(const std::vector<LayerOutcome>& layers);
 
 struct ResultsDocument {
     Settings settings;

@@ -1,5 +1,6 @@
 // sparsity-probe: the command-line face of the core. Parses options, reads files or makes a demo
 // data set, runs analyze() per layer, prints a table or the SPEC §5 JSON document.
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -57,7 +58,12 @@ const char* const analyze_help =
     "layer; labels in a column named labels, label or y, or in their own file). Each .npz is one\n"
     "model; .npy and CSV files given together form one model.\n"
     "\n"
-    "  --labels NAME         name of the label array or column (labels, then y)\n";
+    "  --labels NAME         name of the label array or column (labels, then y)\n"
+    "  --diagnostics         also a linear probe (training and 5-fold held-out accuracy), KMeans\n"
+    "                        scored by ARI, AMI, homogeneity, completeness and Fowlkes-Mallows,\n"
+    "                        and the nearest-class-centre mismatch (against an array named\n"
+    "                        predictions if the file has one, else the labels), with the Pearson\n"
+    "                        correlation of alpha* with each across the layers\n";
 
 const char* const demo_help =
     "Usage: sparsity-probe demo spiral|circles|gaussian-quantiles|moons|xor|random [options]\n"
@@ -82,6 +88,7 @@ struct Options {
     sp::Settings settings;
     sp::ReadOptions read;
     std::string json_path;
+    bool diagnostics = false;
     bool help = false;
 };
 
@@ -158,6 +165,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--threads") s.threads = static_cast<unsigned>(parse_integer(a, next(), 0, 1024));
         else if (a == "--json") o.json_path = next();
         else if (a == "--labels" && o.command == "analyze") o.read.labels_name = next();
+        else if (a == "--diagnostics") o.diagnostics = true;
         else if (a == "--samples" && o.command == "demo") o.demo_options.samples = static_cast<std::size_t>(parse_integer(a, next(), 2, 10000000));
         else if (a == "--noise" && o.command == "demo") {
             o.demo_options.noise = parse_double(a, next());
@@ -193,13 +201,48 @@ std::string fixed(double value, int digits) {
     return buffer;
 }
 
+// The diagnostics columns of one row, or dashes.
+std::string diagnostics_cells(const sp::LayerOutcome& l) {
+    char cells[256];
+    if (!l.diagnostics) {
+        std::snprintf(cells, sizeof cells, "  %11s  %6s  %6s  %6s  %6s  %6s  %6s", "-", "-", "-", "-", "-", "-", "-");
+        return cells;
+    }
+    const sp::LayerDiagnostics& d = *l.diagnostics;
+    std::snprintf(cells, sizeof cells, "  %5.3f/%5.3f  %6.3f  %6.3f  %6.3f  %6.3f  %6.3f  %6.3f", d.linear_train_accuracy,
+                  d.linear_heldout_accuracy, d.kmeans.adjusted_rand, d.kmeans.adjusted_mutual_information,
+                  d.kmeans.homogeneity, d.kmeans.completeness, d.kmeans.fowlkes_mallows, d.ncc_mismatch);
+    return cells;
+}
+
+void print_correlations(std::ostream& out, const std::vector<sp::LayerOutcome>& layers) {
+    for (const sp::ModelCorrelations& c : sp::correlations(layers)) {
+        out << "\nPearson r of alpha* with each diagnostic across the " << c.layers << " layers"
+            << (c.model.empty() ? "" : " of " + c.model) << ":\n";
+        const std::pair<const char*, double> rows[] = {
+            {"linear probe, training accuracy", c.linear_train_accuracy},
+            {"linear probe, held-out accuracy", c.linear_heldout_accuracy},
+            {"KMeans adjusted Rand index", c.adjusted_rand},
+            {"KMeans adjusted mutual information", c.adjusted_mutual_information},
+            {"KMeans homogeneity", c.homogeneity},
+            {"KMeans completeness", c.completeness},
+            {"KMeans Fowlkes-Mallows", c.fowlkes_mallows},
+            {"nearest-class-centre mismatch", c.ncc_mismatch}};
+        for (const auto& [name, r] : rows) out << "  " << name << ": " << (std::isfinite(r) ? fixed(r, 3) : "undefined") << "\n";
+    }
+}
+
 void print_table(std::ostream& out, const std::vector<sp::LayerOutcome>& layers) {
     std::size_t name_width = 5;
     for (const auto& l : layers) name_width = std::max(name_width, l.result.name.size());
     char line[512];
-    std::snprintf(line, sizeof line, "%-*s  %15s  %16s  %6s  %11s  %8s  %8s  %s\n", static_cast<int>(name_width), "layer",
-                  "samples x feat", "alpha* +- std", "tau*", "alpha_mterm", "wavelets", "seconds", "status");
+    const bool diagnostics = std::any_of(layers.begin(), layers.end(), [](const sp::LayerOutcome& l) { return l.diagnostics.has_value(); });
+    std::snprintf(line, sizeof line, "%-*s  %15s  %16s  %6s  %11s  %8s  %8s", static_cast<int>(name_width), "layer",
+                  "samples x feat", "alpha* +- std", "tau*", "alpha_mterm", "wavelets", "seconds");
     out << line;
+    if (diagnostics)
+        out << "  " << "linear tr/ho" << "     ARI     AMI     hom    comp      FM     NCC";
+    out << "  status\n";
     for (const auto& l : layers) {
         const sp::LayerResult& r = l.result;
         const std::string shape = std::to_string(r.samples) + " x " + std::to_string(r.features);
@@ -211,19 +254,25 @@ void print_table(std::ostream& out, const std::vector<sp::LayerOutcome>& layers)
         }
         const bool ok = r.status == "ok";
         const std::string alpha = ok ? fixed(r.alpha, 3) + " +- " + fixed(r.alpha_std, 3) : "-";
-        std::snprintf(line, sizeof line, "%-*s  %15s  %16s  %6s  %11s  %8zu  %8s  %s\n", static_cast<int>(name_width),
+        std::snprintf(line, sizeof line, "%-*s  %15s  %16s  %6s  %11s  %8zu  %8s", static_cast<int>(name_width),
                       r.name.c_str(), shape.c_str(), alpha.c_str(), ok ? fixed(r.tau_star, 3).c_str() : "-",
                       r.alpha_mterm_determined ? fixed(r.alpha_mterm, 3).c_str() : "-", r.wavelets,
-                      fixed(r.seconds, 2).c_str(), r.status.c_str());
-        out << line;
+                      fixed(r.seconds, 2).c_str());
+        out << line << (diagnostics ? diagnostics_cells(l) : "") << "  " << r.status << "\n";
         if (!r.reason.empty()) out << "  " << r.name << ": " << r.reason << "\n";
     }
 }
 
-sp::LayerOutcome probe_layer(const sp::Layer& layer, const std::vector<std::int64_t>& labels, const sp::Settings& settings) {
+sp::LayerOutcome probe_layer(const sp::Layer& layer, const std::vector<std::int64_t>& labels,
+                             const std::vector<std::int64_t>* predictions, const Options& o) {
     sp::LayerOutcome outcome;
     try {
-        outcome.result = sp::analyze(layer, labels, settings);
+        outcome.result = sp::analyze(layer, labels, o.settings);
+        if (o.diagnostics) {
+            sp::DiagnosticsOptions options;
+            options.seed = o.settings.seed;
+            outcome.diagnostics = sp::diagnose(layer, labels, predictions, options);
+        }
     } catch (const sp::InputError& e) {
         outcome.error = e.what();
     } catch (const std::bad_alloc&) {
@@ -259,7 +308,7 @@ int run(const Options& o) {
         const sp::SyntheticData data = sp::make_synthetic(o.demo, options);
         document.demo = o.demo;
         document.demo_options = options;
-        document.layers.push_back(probe_layer(data.points, data.labels, o.settings));
+        document.layers.push_back(probe_layer(data.points, data.labels, nullptr, o));
     } else {
         // Each .npz is a model of its own; the other files together form one model.
         std::vector<std::vector<std::string>> groups;
@@ -280,9 +329,11 @@ int run(const Options& o) {
                 report_error(e.what());
                 continue;
             }
+            const std::vector<std::int64_t>* predictions = dataset.predictions.empty() ? nullptr : &dataset.predictions;
             for (sp::Layer& layer : dataset.layers) {
                 if (groups.size() > 1) layer.name = base_name(group.front()) + ":" + layer.name;
-                document.layers.push_back(probe_layer(layer, dataset.labels, o.settings));
+                document.layers.push_back(probe_layer(layer, dataset.labels, predictions, o));
+                document.layers.back().model = base_name(group.front());
                 layer.values.clear();
                 layer.values.shrink_to_fit();
             }
@@ -295,6 +346,7 @@ int run(const Options& o) {
         std::cout << sp::results_json(document);
     } else {
         if (!document.layers.empty()) print_table(std::cout, document.layers);
+        print_correlations(std::cout, document.layers);
         if (!o.json_path.empty()) {
             std::ofstream file(o.json_path, std::ios::binary);
             file << sp::results_json(document);

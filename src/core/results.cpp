@@ -1,5 +1,6 @@
 #include "sparsity_probe/results.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "sparsity_probe/json_writer.hpp"
@@ -29,10 +30,58 @@ void write_settings(JsonWriter& json, const Settings& s) {
     json.end_object();
 }
 
+std::vector<ModelCorrelations> correlations(const std::vector<LayerOutcome>& layers) {
+    std::vector<ModelCorrelations> out;
+    std::vector<std::string> models;
+    for (const LayerOutcome& l : layers)
+        if (std::find(models.begin(), models.end(), l.model) == models.end()) models.push_back(l.model);
+    for (const std::string& model : models) {
+        std::vector<double> alpha, series[8];
+        for (const LayerOutcome& l : layers) {
+            if (l.model != model || !l.ok() || !l.diagnostics || l.result.status != "ok") continue;
+            const LayerDiagnostics& d = *l.diagnostics;
+            alpha.push_back(l.result.alpha);
+            const double values[8] = {d.linear_train_accuracy, d.linear_heldout_accuracy, d.kmeans.adjusted_rand,
+                                      d.kmeans.adjusted_mutual_information, d.kmeans.homogeneity, d.kmeans.completeness,
+                                      d.kmeans.fowlkes_mallows, d.ncc_mismatch};
+            for (int k = 0; k < 8; ++k) series[k].push_back(values[k]);
+        }
+        if (alpha.size() < 3) continue;  // two points always correlate perfectly: say nothing
+        ModelCorrelations c;
+        c.model = model;
+        c.layers = alpha.size();
+        double* targets[8] = {&c.linear_train_accuracy, &c.linear_heldout_accuracy, &c.adjusted_rand,
+                              &c.adjusted_mutual_information, &c.homogeneity, &c.completeness, &c.fowlkes_mallows,
+                              &c.ncc_mismatch};
+        for (int k = 0; k < 8; ++k) *targets[k] = pearson(alpha, series[k]);
+        out.push_back(c);
+    }
+    return out;
+}
+
+namespace {
+
+void write_diagnostics(JsonWriter& json, const LayerDiagnostics& d) {
+    json.key("diagnostics").begin_object();
+    json.key("linear_probe").begin_object();
+    json.field("train_accuracy", d.linear_train_accuracy).field("heldout_accuracy", d.linear_heldout_accuracy);
+    json.field("folds", d.folds).end_object();
+    json.key("kmeans").begin_object();
+    json.field("clusters", d.kmeans_clusters).field("adjusted_rand", d.kmeans.adjusted_rand);
+    json.field("adjusted_mutual_information", d.kmeans.adjusted_mutual_information);
+    json.field("homogeneity", d.kmeans.homogeneity).field("completeness", d.kmeans.completeness);
+    json.field("fowlkes_mallows", d.kmeans.fowlkes_mallows).end_object();
+    json.field("ncc_mismatch", d.ncc_mismatch).field("ncc_reference", d.ncc_against_predictions ? "predictions" : "labels");
+    json.end_object();
+}
+
+}  // namespace
+
 void write_layer(JsonWriter& json, const LayerOutcome& layer, const JsonOptions& options) {
     const LayerResult& r = layer.result;
     json.begin_object();
     json.field("name", r.name).field("samples", r.samples).field("features", r.features);
+    if (!layer.model.empty()) json.field("model", layer.model);
     if (!layer.ok()) {
         json.field("status", "error").field("error", layer.error);
         json.end_object();
@@ -79,6 +128,7 @@ void write_layer(JsonWriter& json, const LayerOutcome& layer, const JsonOptions&
     json.key("error").array(m.error);
     json.field("error_at_zero", m.error_at_zero);
     json.end_object();
+    if (layer.diagnostics) write_diagnostics(json, *layer.diagnostics);
     json.end_object();
 }
 
@@ -102,6 +152,21 @@ std::string results_json(const ResultsDocument& document, const JsonOptions& opt
     json.key("layers").begin_array();
     for (const LayerOutcome& layer : document.layers) write_layer(json, layer, options);
     json.end_array();
+    const std::vector<ModelCorrelations> table = correlations(document.layers);
+    if (!table.empty()) {
+        // Pearson's r of α* with each diagnostic across a model's layers (the paper's Table 2).
+        json.key("correlations").begin_array();
+        for (const ModelCorrelations& c : table) {
+            json.begin_object().field("model", c.model).field("layers", c.layers);
+            json.field("linear_train_accuracy", c.linear_train_accuracy);
+            json.field("linear_heldout_accuracy", c.linear_heldout_accuracy);
+            json.field("adjusted_rand", c.adjusted_rand).field("adjusted_mutual_information", c.adjusted_mutual_information);
+            json.field("homogeneity", c.homogeneity).field("completeness", c.completeness);
+            json.field("fowlkes_mallows", c.fowlkes_mallows).field("ncc_mismatch", c.ncc_mismatch);
+            json.end_object();
+        }
+        json.end_array();
+    }
     json.end_object();
     return json.str() + "\n";
 }

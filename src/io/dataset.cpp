@@ -303,7 +303,14 @@ Dataset read_dataset(const std::vector<NamedBytes>& files, const ReadOptions& op
 
     for (NamedArray& a : arrays) {
         if (&a == label_array) continue;
-        if (a.name == "predictions") continue;  // model outputs saved alongside are not a layer
+        if (a.name == "predictions") {  // the network's predicted labels: not a layer
+            data.predictions = labels_from_array(a);
+            if (data.predictions.size() != data.labels.size())
+                throw InputError(a.array.source + ": 'predictions' holds " + std::to_string(data.predictions.size()) +
+                                 " values but there are " + std::to_string(data.labels.size()) +
+                                 " labels; expected one predicted label per sample");
+            continue;
+        }
         // Another label-like vector (say 'y' next to 'labels', or both beside --labels NAME) is not a layer.
         if (a.array.shape.size() == 1 && (a.name == "labels" || a.name == "label" || a.name == "y")) continue;
         claim_name(a.name, a.array.source);
