@@ -61,6 +61,14 @@ export interface NamedLayer {
   shape: [number, number];
 }
 
+export interface Diagnostics {
+  linear_probe: { train_accuracy: number; heldout_accuracy: number; folds: number };
+  kmeans: { clusters: number; adjusted_rand: number; adjusted_mutual_information: number; homogeneity: number;
+            completeness: number; fowlkes_mallows: number };
+  ncc_mismatch: number;
+  ncc_reference: 'predictions' | 'labels';
+}
+
 export interface PartitionNode {
   leaf: boolean;
   depth: number;
@@ -105,6 +113,17 @@ export interface Probe {
     onProgress?: (progress: Progress) => void;
     signal?: AbortSignal;
   }): Promise<LayerResult>;
+  diagnose(request: {
+    name?: string;
+    data: Float32Array | Float64Array;
+    shape: [number, number];
+    labels: Int32Array | ArrayLike<number>;
+    predictions?: Int32Array | ArrayLike<number>;
+    seed?: number;
+    signal?: AbortSignal;
+  }): Promise<Diagnostics>;
+  project(request: { name?: string; data: Float32Array | Float64Array; shape: [number, number]; seed?: number; signal?: AbortSignal }):
+    Promise<{ coordinates: Float32Array; explained: [number, number] }>;
   explain(request: {
     name?: string;
     data: Float32Array | Float64Array;
@@ -116,9 +135,9 @@ export interface Probe {
   }): Promise<Explanation>;
   approximate(m: number, options?: { grid?: number; signal?: AbortSignal }): Promise<Float32Array>;
   readFile(bytes: Uint8Array | ArrayBuffer, fileName: string, options?: { labels?: string }):
-    Promise<{ layers: NamedLayer[]; labels: Int32Array }>;
+    Promise<{ layers: NamedLayer[]; labels: Int32Array; predictions?: Int32Array }>;
   readFiles(files: { bytes: Uint8Array | ArrayBuffer; fileName: string }[], options?: { labels?: string; signal?: AbortSignal }):
-    Promise<{ layers: NamedLayer[]; labels: Int32Array }>;
+    Promise<{ layers: NamedLayer[]; labels: Int32Array; predictions?: Int32Array }>;
   demo(name: 'spiral' | 'circles' | 'gaussian-quantiles' | 'moons' | 'xor' | 'random', options?: DemoOptions,
        control?: { signal?: AbortSignal }): Promise<{ data: Float32Array; shape: [number, number]; labels: Int32Array; noise: number }>;
   settings(settings?: Settings): Promise<Required<Settings>>;

@@ -117,6 +117,19 @@ class Probe {
     return this.enqueue(job, onProgress, signal);
   }
 
+  // Diagnostics beside α*: linear probe (training and 5-fold held-out accuracy), KMeans scored by
+  // five clustering indices, nearest-class-centre mismatch (against `predictions` when given).
+  diagnose({ name = 'layer', data, shape, labels, predictions, seed = 0, signal } = {}) {
+    const labelArray = labels instanceof Int32Array ? labels : Int32Array.from(labels || []);
+    const predictionArray = predictions ? (predictions instanceof Int32Array ? predictions : Int32Array.from(predictions)) : null;
+    return this.enqueue({ type: 'diagnose', name, data, shape, labels: labelArray, predictions: predictionArray, seed }, null, signal);
+  }
+
+  // A 2-D view of a layer: its first two principal components, { coordinates, explained }.
+  project({ name = 'layer', data, shape, seed = 0, signal } = {}) {
+    return this.enqueue({ type: 'project', name, data, shape, seed }, null, signal);
+  }
+
   // For teaching on a 2-feature layer: grow the first seed's forest (the one whose curve analyze
   // reports first) and a linear probe, and keep them in the worker for approximate().
   explain({ name = 'layer', data, shape, labels, settings = {}, grid = 96, signal } = {}) {

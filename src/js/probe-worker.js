@@ -55,6 +55,24 @@
     return { value: result };
   }
 
+  function diagnose({ name, data, shape, labels, predictions, seed }) {
+    stage(name, data, shape, labels);
+    if (predictions) {
+      const pointer = core.stagePredictions(predictions.length);
+      new Int32Array(memory(), pointer, predictions.length).set(predictions);
+    }
+    const result = JSON.parse(core.diagnoseStaged(seed || 0));
+    if (result.error) throw new Error(result.error);
+    return { value: result };
+  }
+
+  function project({ name, data, shape, seed }) {
+    stage(name, data, shape, new Int32Array(0));
+    const result = core.projectStaged(seed || 0);
+    if (result.error) throw new Error(result.error);
+    return { value: result, transfer: [result.coordinates.buffer] };
+  }
+
   function explain({ name, data, shape, labels, settings, grid }) {
     stage(name, data, shape, labels);
     const summary = JSON.parse(core.explainStaged(settings || {}));
@@ -79,7 +97,12 @@
     const result = core.readStaged(labelsName || '');
     if (result.error) throw new Error(result.error);
     const transfer = [result.labels.buffer, ...result.layers.map((layer) => layer.data.buffer)];
-    return { value: { layers: result.layers, labels: result.labels }, transfer };
+    const value = { layers: result.layers, labels: result.labels };
+    if (result.predictions) {
+      value.predictions = result.predictions;
+      transfer.push(result.predictions.buffer);
+    }
+    return { value, transfer };
   }
 
   function demo({ name, options }) {
@@ -94,7 +117,7 @@
     return { value: result.settings };
   }
 
-  const handlers = { analyze, explain, approximate, read, demo, settings };
+  const handlers = { analyze, diagnose, project, explain, approximate, read, demo, settings };
 
   async function receive(message) {
     if (message.type === 'init') {

@@ -12,10 +12,12 @@
 #include <vector>
 
 #include "../core/task_pool.hpp"
+#include "sparsity_probe/diagnostics.hpp"
 #include "sparsity_probe/error.hpp"
 #include "sparsity_probe/explanation.hpp"
 #include "sparsity_probe/linear_probe.hpp"
 #include "sparsity_probe/normalization.hpp"
+#include "sparsity_probe/projection.hpp"
 #include "sparsity_probe/targets.hpp"
 #include "sparsity_probe/json_writer.hpp"
 #include "sparsity_probe/probe.hpp"
@@ -33,6 +35,7 @@ struct Staging {
     sp::Layer layer;
     std::vector<std::int64_t> labels;
     std::vector<std::int32_t> labels32;
+    std::vector<std::int32_t> predictions32;
     std::vector<sp::NamedBytes> files;
 };
 Staging staging;
@@ -54,6 +57,11 @@ std::uintptr_t stage_layer(std::size_t samples, std::size_t features) {
 std::uintptr_t stage_labels(std::size_t count) {
     staging.labels32.assign(count, 0);
     return reinterpret_cast<std::uintptr_t>(staging.labels32.data());
+}
+
+std::uintptr_t stage_predictions(std::size_t count) {
+    staging.predictions32.assign(count, 0);
+    return reinterpret_cast<std::uintptr_t>(staging.predictions32.data());
 }
 
 std::uintptr_t stage_file(const std::string& file_name, std::size_t size) {
@@ -169,12 +177,64 @@ val read_staged(const std::string& labels_name) {
         }
         result.set("layers", layers);
         result.set("labels", labels_array(dataset.labels));
+        if (!dataset.predictions.empty()) result.set("predictions", labels_array(dataset.predictions));
     } catch (const sp::InputError& e) {
         clear_staging();
         result.set("error", std::string(e.what()));
     } catch (const std::bad_alloc&) {
         clear_staging();
         result.set("error", std::string("out of memory while reading the file; it is too large for this browser tab"));
+    }
+    return result;
+}
+
+// Diagnostics of the staged layer (predictions optional): the "diagnostics" object of the
+// results document as JSON, or { error }.
+std::string diagnose_staged(double seed) {
+    try {
+        staging.labels.assign(staging.labels32.begin(), staging.labels32.end());
+        const std::vector<std::int64_t> predictions(staging.predictions32.begin(), staging.predictions32.end());
+        sp::DiagnosticsOptions options;
+        options.seed = static_cast<std::uint64_t>(seed);
+        sp::LayerOutcome outcome;
+        outcome.diagnostics =
+            sp::diagnose(staging.layer, staging.labels, predictions.empty() ? nullptr : &predictions, options);
+        clear_staging();
+        const sp::LayerDiagnostics& d = *outcome.diagnostics;
+        sp::JsonWriter json(false);
+        json.begin_object();
+        json.key("linear_probe").begin_object();
+        json.field("train_accuracy", d.linear_train_accuracy).field("heldout_accuracy", d.linear_heldout_accuracy);
+        json.field("folds", d.folds).end_object();
+        json.key("kmeans").begin_object();
+        json.field("clusters", d.kmeans_clusters).field("adjusted_rand", d.kmeans.adjusted_rand);
+        json.field("adjusted_mutual_information", d.kmeans.adjusted_mutual_information);
+        json.field("homogeneity", d.kmeans.homogeneity).field("completeness", d.kmeans.completeness);
+        json.field("fowlkes_mallows", d.kmeans.fowlkes_mallows).end_object();
+        json.field("ncc_mismatch", d.ncc_mismatch).field("ncc_reference", d.ncc_against_predictions ? "predictions" : "labels");
+        json.end_object();
+        return json.str();
+    } catch (const sp::InputError& e) {
+        clear_staging();
+        return error_json(e.what());
+    }
+}
+
+// The first two principal components of the staged layer: { coordinates, explained } or { error }.
+val project_staged(double seed) {
+    val result = val::object();
+    try {
+        const sp::Projection p = sp::principal_components(staging.layer, static_cast<std::uint64_t>(seed));
+        clear_staging();
+        const std::vector<float> coordinates(p.coordinates.begin(), p.coordinates.end());
+        result.set("coordinates", float_array(coordinates.data(), coordinates.size()));
+        val explained = val::array();
+        explained.call<void>("push", p.explained_variance_ratio[0]);
+        explained.call<void>("push", p.explained_variance_ratio[1]);
+        result.set("explained", explained);
+    } catch (const sp::InputError& e) {
+        clear_staging();
+        result.set("error", std::string(e.what()));
     }
     return result;
 }
@@ -321,6 +381,9 @@ EMSCRIPTEN_BINDINGS(sparsity_probe) {
     emscripten::function("stageLayer", &stage_layer);
     emscripten::function("stageLabels", &stage_labels);
     emscripten::function("stageFile", &stage_file);
+    emscripten::function("stagePredictions", &stage_predictions);
+    emscripten::function("diagnoseStaged", &diagnose_staged);
+    emscripten::function("projectStaged", &project_staged);
     emscripten::function("clearStaging", &clear_staging);
     emscripten::function("analyzeStaged", &analyze_staged);
     emscripten::function("readStaged", &read_staged);

@@ -45,9 +45,10 @@ export function assertClose(actual, expected, where = 'result', tolerance = 1e-9
   if (actual !== expected) throw new Error(`${where}: expected ${JSON.stringify(expected)}, found ${JSON.stringify(actual)}`);
 }
 
-// The keys compared between the CLI and WebAssembly (everything but the timing).
+// The keys compared between the CLI and WebAssembly: everything computed (not the timing, nor
+// "model", which names the file a layer came from in the CLI's document).
 export function comparable(layer) {
-  const { seconds, ...rest } = layer;
+  const { seconds, model, ...rest } = layer;
   return rest;
 }
 

@@ -69,6 +69,27 @@ for (const build of ['threads', 'single']) {
       assertClose(comparable(double), comparable(single), 'moons', 0);
     });
 
+    test('diagnostics equal the CLI --diagnostics values', async () => {
+      const expected = cliJson(['analyze', 'model3.npz', '--diagnostics'], fixtures).layers;
+      const file = await probe.readFile(fs.readFileSync(path.join(fixtures, 'model3.npz')), 'model3.npz');
+      for (const [k, layer] of file.layers.entries()) {
+        const diagnostics = await probe.diagnose({ name: layer.name, data: layer.data, shape: layer.shape, labels: file.labels });
+        assertClose(diagnostics, expected[k].diagnostics, `${layer.name}.diagnostics`);
+      }
+      const withPredictions = await probe.readFile(fs.readFileSync(path.join(fixtures, 'with_y_and_predictions.npz')), 'with_y_and_predictions.npz');
+      assert.equal(withPredictions.predictions.length, withPredictions.labels.length);
+      const layer = withPredictions.layers[0];
+      const diagnostics = await probe.diagnose({ ...layer, labels: withPredictions.labels, predictions: withPredictions.predictions });
+      assert.equal(diagnostics.ncc_reference, 'predictions');
+    });
+
+    test('the 2-D view is the first two principal components', async () => {
+      const file = await probe.readFile(fs.readFileSync(path.join(fixtures, 'model3.npz')), 'model3.npz');
+      const view = await probe.project({ ...file.layers[0] });
+      assert.equal(view.coordinates.length, 2 * 150);
+      assert.ok(view.explained[0] >= view.explained[1] && view.explained[1] > 0 && view.explained[0] + view.explained[1] <= 1);
+    });
+
     test('progress events arrive in order and reach 100 %', async () => {
       const data = await probe.demo('gaussian-quantiles');
       const events = [];
