@@ -4,9 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
+#include <string>
 
 #include "sparsity_probe/explanation.hpp"
 #include "sparsity_probe/linear_probe.hpp"
+#include "sparsity_probe/normalization.hpp"
+#include "sparsity_probe/targets.hpp"
 #include "sparsity_probe/probe.hpp"
 #include "sparsity_probe/synthetic.hpp"
 
@@ -95,4 +99,47 @@ TEST_CASE("the linear probe separates two blobs, fails on circles, and stops nea
     const NormalizedLayer blob_layer(blobs);
     const LinearProbe on_blobs = fit_linear_probe(blob_layer, one_hot(labels));
     CHECK(on_blobs.training_accuracy == 1.0);
+}
+
+TEST_CASE("the linear probe reaches scikit-learn's optimum of the same objective") {
+    // Fixture: tests/fixtures/make_linear_probe_fixture.py (LogisticRegression, multinomial, lbfgs).
+    std::ifstream in(std::string(SPARSITY_PROBE_FIXTURES) + "/linear_probe.txt");
+    REQUIRE(in);
+    std::size_t n = 0, d = 0;
+    double sklearn_loss = 0, sklearn_accuracy = 0;
+    in >> n >> d >> sklearn_loss >> sklearn_accuracy;
+    Layer layer;
+    layer.name = "fixture";
+    layer.samples = n;
+    layer.features = d;
+    std::vector<std::int64_t> labels(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t f = 0; f < d; ++f) {
+            double v;
+            in >> v;
+            layer.values.push_back(static_cast<float>(v));
+        }
+        in >> labels[i];
+    }
+    const NormalizedLayer normalized(layer);
+    const OneHotTargets targets = one_hot(labels);
+    const LinearProbe model = fit_linear_probe(normalized, targets);
+    // The objective, computed here from the weights: mean log-loss + (λ/2)‖W‖² (bias excluded).
+    double loss = 0.0, penalty = 0.0;
+    std::vector<double> x(d), s(model.classes);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t f = 0; f < d; ++f) x[f] = normalized(i, f);
+        model.scores(x.data(), s.data());
+        double top = s[0];
+        for (const double v : s) top = std::max(top, v);
+        double sum = 0.0;
+        for (const double v : s) sum += std::exp(v - top);
+        loss -= s[targets.class_of[i]] - top - std::log(sum);
+    }
+    loss /= static_cast<double>(n);
+    for (std::size_t k = 0; k < model.classes; ++k)
+        for (std::size_t f = 0; f < d; ++f) penalty += model.weights[k * (d + 1) + f] * model.weights[k * (d + 1) + f];
+    loss += 0.5 * model.l2 * penalty;
+    CHECK(loss == doctest::Approx(sklearn_loss).epsilon(1e-6));
+    CHECK(model.training_accuracy == doctest::Approx(sklearn_accuracy));
 }

@@ -24,8 +24,9 @@ struct LinearProbe {
 };
 
 // Minimises (1/n)·Σ_i −log softmax_k(w·x_i + b)[y_i] + (l2/2)·‖W‖² (bias not penalised) by
-// Nesterov's accelerated gradient with step 1/L, L = ½·max‖(x,1)‖² + l2, from zero weights: the
-// loss is convex, so the result is deterministic and near the unique optimum.
+// L-BFGS from zero weights, for at most `iterations` steps: the objective is strictly convex, so
+// the result is deterministic and at the unique optimum (scikit-learn's LogisticRegression with
+// C = 1/(l2·n) solves the same problem).
 // `subset` (optional) restricts the fit to those samples, e.g. the training folds.
 LinearProbe fit_linear_probe(const NormalizedLayer& layer, const OneHotTargets& targets, double l2 = 1e-4,
                              int iterations = 500, const std::vector<std::uint32_t>* subset = nullptr);
