@@ -51,5 +51,7 @@ std::string results_json(const ResultsDocument& document, const JsonOptions& opt
 
 void write_settings(class JsonWriter& json, const Settings& settings);
 void write_layer(class JsonWriter& json, const LayerOutcome& layer, const JsonOptions& options);
+// The "diagnostics" object of a layer.
+void write_diagnostics(class JsonWriter& json, const LayerDiagnostics& diagnostics);
 
 }  // namespace sparsity_probe

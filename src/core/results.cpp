@@ -59,10 +59,8 @@ std::vector<ModelCorrelations> correlations(const std::vector<LayerOutcome>& lay
     return out;
 }
 
-namespace {
-
 void write_diagnostics(JsonWriter& json, const LayerDiagnostics& d) {
-    json.key("diagnostics").begin_object();
+    json.begin_object();
     json.key("linear_probe").begin_object();
     json.field("train_accuracy", d.linear_train_accuracy).field("heldout_accuracy", d.linear_heldout_accuracy);
     json.field("folds", d.folds).end_object();
@@ -74,8 +72,6 @@ void write_diagnostics(JsonWriter& json, const LayerDiagnostics& d) {
     json.field("ncc_mismatch", d.ncc_mismatch).field("ncc_reference", d.ncc_against_predictions ? "predictions" : "labels");
     json.end_object();
 }
-
-}  // namespace
 
 void write_layer(JsonWriter& json, const LayerOutcome& layer, const JsonOptions& options) {
     const LayerResult& r = layer.result;
@@ -128,7 +124,10 @@ void write_layer(JsonWriter& json, const LayerOutcome& layer, const JsonOptions&
     json.key("error").array(m.error);
     json.field("error_at_zero", m.error_at_zero);
     json.end_object();
-    if (layer.diagnostics) write_diagnostics(json, *layer.diagnostics);
+    if (layer.diagnostics) {
+        json.key("diagnostics");
+        write_diagnostics(json, *layer.diagnostics);
+    }
     json.end_object();
 }
 

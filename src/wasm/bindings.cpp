@@ -196,23 +196,11 @@ std::string diagnose_staged(double seed) {
         const std::vector<std::int64_t> predictions(staging.predictions32.begin(), staging.predictions32.end());
         sp::DiagnosticsOptions options;
         options.seed = static_cast<std::uint64_t>(seed);
-        sp::LayerOutcome outcome;
-        outcome.diagnostics =
+        const sp::LayerDiagnostics diagnostics =
             sp::diagnose(staging.layer, staging.labels, predictions.empty() ? nullptr : &predictions, options);
         clear_staging();
-        const sp::LayerDiagnostics& d = *outcome.diagnostics;
         sp::JsonWriter json(false);
-        json.begin_object();
-        json.key("linear_probe").begin_object();
-        json.field("train_accuracy", d.linear_train_accuracy).field("heldout_accuracy", d.linear_heldout_accuracy);
-        json.field("folds", d.folds).end_object();
-        json.key("kmeans").begin_object();
-        json.field("clusters", d.kmeans_clusters).field("adjusted_rand", d.kmeans.adjusted_rand);
-        json.field("adjusted_mutual_information", d.kmeans.adjusted_mutual_information);
-        json.field("homogeneity", d.kmeans.homogeneity).field("completeness", d.kmeans.completeness);
-        json.field("fowlkes_mallows", d.kmeans.fowlkes_mallows).end_object();
-        json.field("ncc_mismatch", d.ncc_mismatch).field("ncc_reference", d.ncc_against_predictions ? "predictions" : "labels");
-        json.end_object();
+        sp::write_diagnostics(json, diagnostics);
         return json.str();
     } catch (const sp::InputError& e) {
         clear_staging();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { cliJson } from '../js/helpers.mjs';
-import { fixtures, launchBrowser, openPage, screenshot, serveDist } from './site.mjs';
+import { fixtures, openPage, screenshot, useSite } from './site.mjs';
 
 const model3 = path.join(fixtures, 'model3.npz');
 
@@ -26,18 +26,10 @@ async function waitForRows(page, count) {
 const tableText = (page) => page.$$eval('[data-testid="layer-row"]', (rows) => rows.map((row) => [...row.children].slice(0, 8).map((c) => c.textContent)));
 
 describe('the Analyse view', () => {
-  let server, browser;
-  before(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const site = useSite(before, after);
 
   test('an .npz with three layers fills three rows with the CLI\'s α* and draws the chart', async () => {
-    const page = await openPage(browser, `${server.url}#/analyse`);
+    const page = await openPage(site.browser, `${site.server.url}#/analyse`);
     await upload(page, [model3]);
     await waitForRows(page, 3);
     const alphas = await page.$$eval('[data-testid="layer-row"] td[data-alpha]', (cells) => cells.map((c) => Number(c.dataset.alpha)));
@@ -50,7 +42,7 @@ describe('the Analyse view', () => {
   });
 
   test('a corrupted file shows its error while the other file\'s results stay', async () => {
-    const page = await openPage(browser, `${server.url}#/analyse`);
+    const page = await openPage(site.browser, `${site.server.url}#/analyse`);
     await upload(page, [model3]);
     await waitForRows(page, 3);
     await upload(page, [path.join(fixtures, 'model3_corrupt.npz')]);
@@ -63,7 +55,7 @@ describe('the Analyse view', () => {
   });
 
   test('the exported JSON loads back to the same table', async () => {
-    const page = await openPage(browser, `${server.url}#/analyse`);
+    const page = await openPage(site.browser, `${site.server.url}#/analyse`);
     await upload(page, [model3]);
     await waitForRows(page, 3);
     const before = await tableText(page);
@@ -74,7 +66,7 @@ describe('the Analyse view', () => {
     assert.equal(document.tool, 'sparsity-probe');
     assert.equal(document.settings.trees, 3);
     assert.equal(document.layers.length, 3);
-    const fresh = await openPage(browser, `${server.url}#/analyse`);
+    const fresh = await openPage(site.browser, `${site.server.url}#/analyse`);
     await upload(fresh, [file]);
     await waitForRows(fresh, 3);
     assert.deepEqual(await tableText(fresh), before);
@@ -84,7 +76,7 @@ describe('the Analyse view', () => {
   });
 
   test('a row opens the layer\'s three curves and its 2-D view (PCA, then UMAP)', async () => {
-    const page = await openPage(browser, `${server.url}#/analyse`);
+    const page = await openPage(site.browser, `${site.server.url}#/analyse`);
     await upload(page, [model3]);
     await waitForRows(page, 3);
     await page.locator('[data-testid="layer-row"]').nth(2).focus();
@@ -99,7 +91,7 @@ describe('the Analyse view', () => {
   });
 
   test('diagnostics columns equal the CLI\'s --diagnostics, with the correlation table', async () => {
-    const page = await openPage(browser, `${server.url}#/analyse`);
+    const page = await openPage(site.browser, `${site.server.url}#/analyse`);
     await page.click('.settings summary');
     await page.check('[name="diagnostics"]');
     await upload(page, [model3]);
@@ -119,7 +111,7 @@ describe('the Analyse view', () => {
 
   for (const colorScheme of ['light', 'dark']) {
     test(`screenshot (${colorScheme})`, async () => {
-      const page = await openPage(browser, `${server.url}#/analyse`, { colorScheme });
+      const page = await openPage(site.browser, `${site.server.url}#/analyse`, { colorScheme });
       await upload(page, [model3]);
       await waitForRows(page, 3);
       await upload(page, [path.join(fixtures, 'model3_corrupt.npz')]);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { cliJson } from '../js/helpers.mjs';
-import { launchBrowser, openPage, screenshot, serveDist } from './site.mjs';
+import { openPage, screenshot, serveDist, useSite } from './site.mjs';
 
 // α* once it belongs to the state in the URL (the view marks the state each score was computed for).
 async function alphaOf(page) {
@@ -26,19 +26,11 @@ async function slide(page, name, value) {
 }
 
 describe('the Learn view', () => {
-  let server, browser;
-  before(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const site = useSite(before, after);
 
   for (const name of ['spiral', 'circles', 'gaussian-quantiles']) {
     test(`shows the CLI's α* for ${name}`, async () => {
-      const page = await openPage(browser, `${server.url}#/learn?set=${name}`);
+      const page = await openPage(site.browser, `${site.server.url}#/learn?set=${name}`);
       const alpha = await alphaOf(page);
       const expected = cliJson(['demo', name]).layers[0].alpha;
       assert.ok(Math.abs(alpha - expected) <= 1e-9 * Math.abs(expected), `${name}: page ${alpha}, CLI ${expected}`);
@@ -51,7 +43,7 @@ describe('the Learn view', () => {
   }
 
   test('raising label noise lowers α*', async () => {
-    const page = await openPage(browser, `${server.url}#/learn?set=spiral`);
+    const page = await openPage(site.browser, `${site.server.url}#/learn?set=spiral`);
     const values = [await alphaOf(page)];
     for (const noise of [0.1, 0.3, 0.5]) {
       await slide(page, 'labelNoise', noise);
@@ -64,7 +56,7 @@ describe('the Learn view', () => {
   });
 
   test('the URL round-trips the state', async () => {
-    const page = await openPage(browser, `${server.url}#/learn`);
+    const page = await openPage(site.browser, `${site.server.url}#/learn`);
     await alphaOf(page);
     await page.selectOption('#learn [name="set"]', 'moons');
     await slide(page, 'samples', 700);
@@ -74,7 +66,7 @@ describe('the Learn view', () => {
     await page.waitForFunction(() => location.hash.includes('set=moons') && location.hash.includes('n=700') && location.hash.includes('trees=4') && location.hash.includes('lp=1'));
     const alpha = await alphaOf(page);
     const url = page.url();
-    const copy = await openPage(browser, url);
+    const copy = await openPage(site.browser, url);
     assert.equal(await alphaOf(copy), alpha);
     assert.equal(await copy.inputValue('#learn [name="set"]'), 'moons');
     assert.equal(await copy.inputValue('#learn [name="samples"]'), '700');
@@ -89,7 +81,7 @@ describe('the Learn view', () => {
 
   test('from a plain static host (no COOP/COEP) the page runs single-threaded and says so', async () => {
     const plain = await serveDist({ isolated: false });
-    const page = await openPage(browser, `${plain.url}#/learn?set=circles`);
+    const page = await openPage(site.browser, `${plain.url}#/learn?set=circles`);
     const alpha = await alphaOf(page);
     assert.ok(Math.abs(alpha - cliJson(['demo', 'circles']).layers[0].alpha) <= 1e-9 * alpha);
     assert.match(await page.textContent('#engine'), /single-threaded: this page is not cross-origin isolated/);
@@ -99,7 +91,7 @@ describe('the Learn view', () => {
 
   for (const colorScheme of ['light', 'dark']) {
     test(`screenshot (${colorScheme})`, async () => {
-      const page = await openPage(browser, `${server.url}#/learn?set=spiral&lp=1`, { colorScheme });
+      const page = await openPage(site.browser, `${site.server.url}#/learn?set=spiral&lp=1`, { colorScheme });
       await alphaOf(page);
       await page.waitForTimeout(300);
       await screenshot(page, `learn-${colorScheme}`);

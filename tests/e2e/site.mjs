@@ -2,39 +2,35 @@
 // cross-origin isolation headers, Debian's Chromium through playwright-core, and a folder for the
 // screenshots kept as test artefacts (test-results/).
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
+
+import { serveStatic } from '../static-server.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const dist = path.join(root, 'dist');
 export const fixtures = path.join(root, 'tests/fixtures');
 export const artefacts = path.join(root, 'test-results');
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
-
 export function serveDist({ isolated = true } = {}) {
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url, 'http://localhost');
-    let file = path.join(dist, decodeURIComponent(url.pathname));
-    if (!file.startsWith(dist)) return response.writeHead(403).end();
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) return response.writeHead(404).end('not found');
-    const headers = { 'Content-Type': types[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' };
-    if (isolated) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-    }
-    response.writeHead(200, headers);
-    fs.createReadStream(file).pipe(response);
+  return serveStatic({ root: dist, isolated });
+}
+
+// Registers before/after hooks that start the site and the browser for a test suite; the returned
+// object's server and browser are set once the suite starts.
+export function useSite(before, after) {
+  const site = {};
+  before(async () => {
+    site.server = await serveDist();
+    site.browser = await launchBrowser();
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    server.url = `http://127.0.0.1:${server.address().port}/`;
-    resolve(server);
-  }));
+  after(async () => {
+    await site.browser?.close();
+    site.server?.close();
+  });
+  return site;
 }
 
 export async function launchBrowser() {
