@@ -1,6 +1,7 @@
 // The 2-D data sets: seeded, the right shapes and geometry, label noise at the asked rate.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "sparsity_probe/error.hpp"
@@ -63,6 +64,44 @@ TEST_CASE("circles: radii 1 and 0.5 without noise, classes by ring") {
     }
 }
 
+TEST_CASE("circles and moons: the outer ring / upper moon gets the odd sample") {
+    for (const std::string name : {"circles", "moons"}) {
+        CAPTURE(name);
+        const SyntheticData d = make(name, 1001);
+        std::size_t zeros = 0;
+        for (const auto l : d.labels) zeros += l == 0;
+        CHECK(zeros == 501);
+    }
+}
+
+TEST_CASE("circles: radii within the Gaussian noise") {
+    // Noise N(0, σ²) on each coordinate moves a point of radius R by ≈ N(0, σ²) radially (plus a
+    // bias σ²/(2R) ≤ 0.0025 from the tangential part). Per ring 1,000 points: the mean radius is
+    // within 0.01 of R (≈ 6 standard errors of 0.0016), the RMS deviation within 20 % of σ (its
+    // relative standard error is ≈ 1/sqrt(2000) ≈ 2 %), and no point is 6σ away.
+    const double sigma = 0.05;
+    const SyntheticData d = make("circles", 2000, sigma, 0.0, 3);
+    for (int ring = 0; ring < 2; ++ring) {
+        CAPTURE(ring);
+        const double R = ring == 0 ? 1.0 : 0.5;
+        double sum = 0, sum2 = 0, worst = 0;
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < 2000; ++i) {
+            if (d.labels[i] != ring) continue;
+            const double e = radius(d, i) - R;
+            sum += e;
+            sum2 += e * e;
+            worst = std::max(worst, std::abs(e));
+            ++n;
+        }
+        CHECK(n == 1000);
+        CHECK(std::abs(sum / n) <= 0.01);
+        CHECK(std::sqrt(sum2 / n) >= 0.8 * sigma);
+        CHECK(std::sqrt(sum2 / n) <= 1.2 * sigma);
+        CHECK(worst <= 6 * sigma);
+    }
+}
+
 TEST_CASE("gaussian quantiles: equal-size classes, shells ordered by radius") {
     const SyntheticData d = make("gaussian-quantiles", 900, 0.0, 0.0, 2, 3);
     std::vector<double> max_radius(3, 0.0), min_radius(3, 1e9);
@@ -76,9 +115,21 @@ TEST_CASE("gaussian quantiles: equal-size classes, shells ordered by radius") {
     CHECK(count == std::vector<std::size_t>{300, 300, 300});
     CHECK(max_radius[0] <= min_radius[1] + 1e-6);
     CHECK(max_radius[1] <= min_radius[2] + 1e-6);
-    // The radius of a 2-D standard normal has P(R ≤ r) = 1 − exp(−r²/2), so the inner shell ends
-    // at sqrt(−2 ln(2/3)) ≈ 0.90; 10 % allows the sampling error of 900 points.
-    CHECK(max_radius[0] == doctest::Approx(std::sqrt(-2.0 * std::log(2.0 / 3.0))).epsilon(0.1));
+    // The radius of a 2-D standard normal has P(R ≤ r) = 1 − exp(−r²/2) and density r·exp(−r²/2),
+    // so the shells end at the 1/3 and 2/3 quantiles sqrt(−2 ln(2/3)) ≈ 0.90 and sqrt(2 ln 3) ≈ 1.48.
+    // An empirical q-quantile of n points has standard error sqrt(q(1 − q)/n) / density: 0.026 and
+    // 0.032 here. Allow 4 of them.
+    const double se = std::sqrt((1.0 / 3.0) * (2.0 / 3.0) / 900.0);
+    const double r1 = std::sqrt(-2.0 * std::log(2.0 / 3.0)), r2 = std::sqrt(2.0 * std::log(3.0));
+    CHECK(std::abs(max_radius[0] - r1) <= 4 * se / (r1 * 2.0 / 3.0));
+    CHECK(std::abs(max_radius[1] - r2) <= 4 * se / (r2 / 3.0));
+}
+
+TEST_CASE("gaussian quantiles: any number of classes, sizes differ by at most one") {
+    const SyntheticData d = make("gaussian-quantiles", 1003, 0.0, 0.0, 1, 10);
+    std::vector<std::size_t> count(10, 0);
+    for (const auto l : d.labels) ++count[static_cast<std::size_t>(l)];
+    for (const std::size_t c : count) CHECK((c == 100 || c == 101));
 }
 
 TEST_CASE("xor and moons and random: labels as defined") {
@@ -95,14 +146,31 @@ TEST_CASE("xor and moons and random: labels as defined") {
 }
 
 TEST_CASE("label noise randomises the asked fraction of labels") {
-    // A label changes with probability p·(1 − 1/classes): p = 0.4, two classes → 0.2. Over 20,000
-    // samples the binomial standard deviation is sqrt(20000·0.2·0.8) ≈ 57, i.e. 0.0028; allow 4σ.
-    const SyntheticData clean = make("circles", 20000, 0.0, 0.0);
-    const SyntheticData noisy = make("circles", 20000, 0.0, 0.4);
-    std::size_t changed = 0;
-    for (std::size_t i = 0; i < 20000; ++i) changed += clean.labels[i] != noisy.labels[i];
-    CHECK(static_cast<double>(changed) / 20000.0 == doctest::Approx(0.2).epsilon(0.0113 / 0.2));
-    CHECK(clean.points.values == noisy.points.values);
+    // "Randomised" label: with probability p it is redrawn uniformly from all C classes (it may stay
+    // the same), so it changes with probability q = p·(1 − 1/C). Over n samples the changed fraction
+    // has binomial standard error sqrt(q(1 − q)/n); allow 4 of them (a false failure ~ 1 in 16,000,
+    // and the seeds are fixed anyway).
+    auto changed_fraction = [](const std::string& name, std::size_t n, double p, int classes) {
+        const SyntheticData clean = make(name, n, 0.0, 0.0, 0, classes), noisy = make(name, n, 0.0, p, 0, classes);
+        CHECK(clean.points.values == noisy.points.values);  // label noise never moves a point
+        std::size_t changed = 0;
+        for (std::size_t i = 0; i < n; ++i) changed += clean.labels[i] != noisy.labels[i];
+        return static_cast<double>(changed) / static_cast<double>(n);
+    };
+    const double q2 = 0.4 * (1.0 - 1.0 / 2.0);  // circles: 2 classes, p = 0.4 → 0.2
+    CHECK(std::abs(changed_fraction("circles", 10000, 0.4, 2) - q2) <= 4 * std::sqrt(q2 * (1 - q2) / 10000));
+    const double q3 = 0.3 * (1.0 - 1.0 / 3.0);  // 3 quantile shells, p = 0.3 → 0.2
+    CHECK(std::abs(changed_fraction("gaussian-quantiles", 10000, 0.3, 3) - q3) <= 4 * std::sqrt(q3 * (1 - q3) / 10000));
+    CHECK(changed_fraction("spiral", 1000, 0.0, 3) == 0.0);
+    // p = 1: every label is a fresh uniform draw; half of them change for two classes.
+    CHECK(std::abs(changed_fraction("moons", 10000, 1.0, 2) - 0.5) <= 4 * std::sqrt(0.25 / 10000));
+}
+
+TEST_CASE("negative noise means the data set's default") {
+    for (const std::string& name : synthetic_names()) {
+        CAPTURE(name);
+        CHECK(make(name, 300, -1.0, 0.0, 9).points.values == make(name, 300, default_noise(name), 0.0, 9).points.values);
+    }
 }
 
 TEST_CASE("invalid options are input errors naming the option") {
@@ -111,4 +179,15 @@ TEST_CASE("invalid options are input errors naming the option") {
     CHECK_THROWS_WITH_AS(make("spiral", 100, NAN), doctest::Contains("invalid noise"), InputError);
     CHECK_THROWS_WITH_AS(make("spiral", 100, 0.1, 1.5), doctest::Contains("invalid label noise = 1.5"), InputError);
     CHECK_THROWS_WITH_AS(make("random", 100, 0.0, 0.0, 0, 1), doctest::Contains("invalid classes = 1"), InputError);
+    // The whole message: where, which option, the value found, what is allowed.
+    CHECK_THROWS_WITH_AS(make("moons", 100, 0.1, -0.5), "demo moons: invalid label noise = -0.5: expected a fraction from 0 to 1",
+                         InputError);
+    CHECK_THROWS_WITH_AS(make("gaussian-quantiles", 5, 0.0, 0.0, 0, 3),
+                         "demo gaussian-quantiles: invalid samples = 5: expected at least two per class and at most 10,000,000",
+                         InputError);
+    CHECK_THROWS_WITH_AS(make("xor", 100, INFINITY), doctest::Contains("invalid noise = inf"), InputError);
+    CHECK_THROWS_WITH_AS(make("xor", 100, -INFINITY), doctest::Contains("invalid noise = -inf"), InputError);
+    CHECK_THROWS_WITH_AS(make("spiral", 100, 0.1, NAN), doctest::Contains("invalid label noise = nan"), InputError);
+    CHECK_THROWS_WITH_AS(make("Spiral"), "unknown data set \"Spiral\": expected one of spiral, circles, gaussian-quantiles, moons, xor, random",
+                         InputError);
 }

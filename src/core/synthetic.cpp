@@ -68,9 +68,12 @@ Points gaussian_quantiles(const SyntheticOptions& o, Random& random) {
     std::iota(order.begin(), order.end(), std::size_t{0});
     auto radius2 = [&](std::size_t i) { return xy[2 * i] * xy[2 * i] + xy[2 * i + 1] * xy[2 * i + 1]; };
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return radius2(a) < radius2(b); });
+    // Shell k holds ranks [k n / C, (k + 1) n / C). In 64 bits: rank · classes reaches 10^10 at the
+    // limits, which a 32-bit size_t (WebAssembly) would wrap.
     std::vector<std::int64_t> label(o.samples);
-    const auto classes = static_cast<std::size_t>(o.classes);
-    for (std::size_t rank = 0; rank < o.samples; ++rank) label[order[rank]] = static_cast<std::int64_t>(rank * classes / o.samples);
+    const auto classes = static_cast<std::uint64_t>(o.classes), n = static_cast<std::uint64_t>(o.samples);
+    for (std::size_t rank = 0; rank < o.samples; ++rank)
+        label[order[rank]] = static_cast<std::int64_t>(static_cast<std::uint64_t>(rank) * classes / n);
     Points p;
     for (std::size_t i = 0; i < o.samples; ++i) {
         // One draw per statement: the order of evaluation of function arguments is unspecified
@@ -155,7 +158,7 @@ SyntheticData make_synthetic(const std::string& name, const SyntheticOptions& op
         throw InputError("unknown data set \"" + name + "\": expected one of " + list);
     }
     SyntheticOptions o = options;
-    if (o.noise < 0.0) o.noise = default_noise(name);
+    if (o.noise < 0.0 && std::isfinite(o.noise)) o.noise = default_noise(name);  // −∞ is an error below
     if ((name == "gaussian-quantiles" || name == "random") && (o.classes < 2 || o.classes > 1000))
         invalid(name, "classes", o.classes, "an integer from 2 to 1000");
     const int classes = classes_of(name, o);
