@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Fuzz the readers and the probe with libFuzzer (clang-14 with Debian's libclang-rt-14-dev), under
+# AddressSanitizer and UndefinedBehaviorSanitizer, each target for SECONDS (default 60), seeded with
+# the test fixtures. A crash input is saved in build-fuzz/; commit it under tests/fuzz/regressions/
+# as a regression test once fixed. Usage: fuzz.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+shift || true
+targets=("${@:-npy npz csv analyze}")
+if ! command -v clang++-14 > /dev/null || [ ! -e /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev > /dev/null
+  else
+    echo "Missing clang-14 and libclang-rt-14-dev: sudo apt-get install -y clang-14 libclang-rt-14-dev" >&2
+    exit 1
+  fi
+fi
+# The library once, instrumented; then one small link per target.
+flags=(-std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffp-contract=off
+  -DSPARSITY_PROBE_VERSION='"fuzz"' -Iinclude -Isrc/core)
+mkdir -p build-fuzz/objects
+objects=()
+for source in src/core/*.cpp src/io/*.cpp; do
+  object=build-fuzz/objects/$(basename "${source%.cpp}").o
+  objects+=("$object")
+  if [ ! -e "$object" ] || [ -n "$(find "$source" include src/core -newer "$object" -name '*.[ch]pp' | head -1)" ]; then
+    clang++-14 "${flags[@]}" -c "$source" -o "$object" &
+    while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n; done
+  fi
+done
+while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n; done
+for target in ${targets[@]}; do
+  binary=build-fuzz/fuzz_$target
+  clang++-14 "${flags[@]}" -fsanitize=fuzzer "tests/fuzz/fuzz_$target.cpp" "${objects[@]}" -o "$binary"
+  corpus=build-fuzz/corpus_$target
+  mkdir -p "$corpus"
+  case $target in
+    npy) seeds=(tests/fixtures/*.npy) ;;
+    npz) seeds=(tests/fixtures/*.npz tests/fixtures/*.deflate) ;;
+    csv) seeds=(tests/fixtures/*.csv tests/fixtures/*.tsv) ;;
+    *) seeds=() ;;
+  esac
+  [ ${#seeds[@]} -gt 0 ] && cp -n "${seeds[@]}" "$corpus"/
+  echo "fuzzing $target for ${seconds} s"
+  (cd build-fuzz && "./fuzz_$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+    -print_final_stats=1 "corpus_$target" > "fuzz_$target.log" 2>&1) || { tail -40 "build-fuzz/fuzz_$target.log"; exit 1; }
+  grep -E "stat::number_of_executed_units|stat::new_units_added" "build-fuzz/fuzz_$target.log" | tr '\n' ' '
+  echo
+done
