@@ -18,6 +18,8 @@ need_file /usr/include/eigen3/Eigen/Core libeigen3-dev
 need_command em++ emscripten
 need_command node nodejs
 need_file /usr/bin/chromium chromium  # headless browser tests (Playwright drives Debian's Chromium)
+need_command clang++-14 clang-14      # libFuzzer (scripts/fuzz.sh)
+need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

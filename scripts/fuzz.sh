@@ -8,14 +8,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("${@:-npy npz csv analyze}")
-if ! command -v clang++-14 > /dev/null || [ ! -e /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev > /dev/null
-  else
-    echo "Missing clang-14 and libclang-rt-14-dev: sudo apt-get install -y clang-14 libclang-rt-14-dev" >&2
-    exit 1
-  fi
-fi
+bash scripts/ensure-deps.sh
 # The library once, instrumented; then one small link per target.
 flags=(-std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffp-contract=off
   -DSPARSITY_PROBE_VERSION='"fuzz"' -Iinclude -Isrc/core)
