@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz the readers and the probe with libFuzzer (clang-14 with Debian's libclang-rt-14-dev), under
 # AddressSanitizer and UndefinedBehaviorSanitizer, each target for SECONDS (default 60), seeded with
-# the test fixtures. A crash input is saved in build-fuzz/; commit it under tests/fuzz/regressions/
-# as a regression test once fixed. Usage: fuzz.sh [SECONDS] [TARGET...]
+# the test fixtures. A crash input is saved in build-fuzz/; once fixed, commit it under
+# tests/fuzz/regressions/TARGET/, where every run replays it first. Usage: fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -35,6 +35,9 @@ for target in ${targets[@]}; do
     *) seeds=() ;;
   esac
   [ ${#seeds[@]} -gt 0 ] && cp -n "${seeds[@]}" "$corpus"/
+  # Inputs that once crashed a target run first, one by one, as regression tests.
+  regressions=(tests/fuzz/regressions/"$target"/*)
+  if [ -e "${regressions[0]}" ]; then "$binary" "${regressions[@]}" > /dev/null 2>&1 || { echo "a fuzz regression input crashes $target"; exit 1; }; fi
   echo "fuzzing $target for ${seconds} s"
   (cd build-fuzz && "./fuzz_$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 "corpus_$target" > "fuzz_$target.log" 2>&1) || { tail -40 "build-fuzz/fuzz_$target.log"; exit 1; }
