@@ -29,7 +29,7 @@ const template = `
           <label>ε low <input type="number" name="eps_low" value="0.1" step="0.05" min="0"></label>
           <label>ε high <input type="number" name="eps_high" value="0.4" step="0.05" min="0"></label>
           <label>ε unit <select name="eps_unit"><option value="rad">radians (paper)</option><option value="deg">degrees (authors' code)</option></select></label>
-          <label class="check"><input type="checkbox" name="diagnostics"> Diagnostics: linear probe, KMeans indices, nearest-class-centre mismatch</label>
+          <label class="check"><input type="checkbox" name="diagnostics" checked> Diagnostics beside α*: linear probe, KMeans indices, nearest-class-centre mismatch (slower on large layers)</label>
         </div>
       </details>
     </section>
