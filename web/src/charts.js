@@ -74,7 +74,8 @@ export function chartCard({ title, caption, fileName }) {
   element.querySelector('h3').textContent = title;
   element.querySelector('.caption').textContent = caption || '';
   const holder = element.querySelector('.chart');
-  const chartSvg = () => holder.querySelector('svg.plot, svg[class^="plot"], svg');
+  // Plot's own legends are SVGs too; the chart is the one whose class starts with "plot".
+  const chartSvg = () => holder.querySelector('svg[class^="plot"]') || holder.querySelector('svg');
   element.querySelector('[data-export="svg"]').addEventListener('click', () => {
     const svg = chartSvg();
     if (svg) downloadText(svgText(svg), `${fileName || 'chart'}.svg`, 'image/svg+xml');

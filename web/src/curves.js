@@ -61,7 +61,7 @@ export function mtermChart(layer, { width = 460, height = 260, m = null } = {}) 
   return Plot.plot({
     width, height, marginLeft: 56,
     x: { type: 'log', label: 'M (wavelets kept)' },
-    y: { type: 'log', label: 'training error e(M)', grid: true },
+    y: { type: 'log', label: 'training error e(M)', grid: true, tickFormat: '~g' },
     marks,
   });
 }

@@ -1,394 +1,437 @@
 // The Analyse view: a researcher's own activations in, per-layer α* out. Files are parsed and
-// analysed by the WebAssembly core in a worker; nothing leaves the machine.
-import { chartCard, chartWidth, downloadText } from '../charts.js';
-import { angleChart, mtermChart, tauChart } from '../curves.js';
-import { layerView } from '../layer-view.js';
+// analysed by the WebAssembly core in a worker (probe.readFiles, probe.analyze); nothing leaves
+// the machine. Layers are analysed one after another from a single queue, so files dropped while
+// others run simply wait their turn.
+import '../analyse.css';
+import { chartCard, downloadText } from '../charts.js';
 import { alphaChart } from './alpha-chart.js';
-import { groupFiles, readBytes } from './model-files.js';
+import { renderCorrelations } from './correlations.js';
+import { layerDetail } from './detail.js';
+import { h, plural } from './dom.js';
+import { groupFiles, readBytes, uniqueName } from './model-files.js';
 import { fromDocument, toCsv, toDocument } from './results-file.js';
+import { layerTable } from './table.js';
 
 const template = `
   <div class="analyse">
-    <section class="card intake">
-      <h2>Your network's layers</h2>
+    <section class="card intake" aria-labelledby="analyse-intake">
+      <h2 id="analyse-intake">Your network's layers</h2>
       <label class="drop" data-testid="drop-zone">
         <input type="file" multiple data-testid="file-input" accept=".npz,.npy,.csv,.tsv,.txt,.json">
-        <span><strong>Drop files here</strong> or choose them: one <code>.npz</code> per model (one array per layer plus
-        <code>labels</code> or <code>y</code>, optionally <code>predictions</code>), or several <code>.npy</code> / CSV files
-        (one per layer plus the labels), or a results <code>.json</code> exported earlier.</span>
+        <span><strong>Drop files here</strong> or choose them. One <code>.npz</code> per model (one array per layer,
+        in order, plus the labels as <code>labels</code> or <code>y</code>, optionally <code>predictions</code>);
+        or several <code>.npy</code> or CSV/TSV files chosen together as one model (one file per layer plus
+        <code>labels.npy</code>, or a label column); or a results <code>.json</code> exported earlier.</span>
       </label>
-      <p class="privacy">Private: files are read and analysed inside this browser tab by WebAssembly. Nothing is uploaded.</p>
+      <div class="intake-row">
+        <label class="labels-name">Label array name <input name="labels" placeholder="labels, then y" autocomplete="off" spellcheck="false"></label>
+        <label class="import">Load exported results (.json) <input type="file" data-testid="import-json" accept=".json,application/json" multiple></label>
+      </div>
+      <p class="privacy"><strong>Private:</strong> files are read and analysed inside this browser tab by WebAssembly. Nothing is uploaded; nothing leaves your machine.</p>
       <details class="settings">
-        <summary>Settings</summary>
+        <summary>Settings <span class="settings-summary"></span></summary>
         <div class="settings-grid">
-          <label>Label array <input name="labels" placeholder="labels, then y"></label>
-          <label>Trees <input type="number" name="trees" value="3" min="1" max="100"></label>
-          <label>Depth <input type="number" name="depth" value="15" min="1" max="64"></label>
-          <label>Seeds <input type="number" name="seeds" value="3" min="1" max="20"></label>
-          <label>Measure <select name="measure"><option value="volume">volume (paper)</option><option value="samples">samples (authors' code)</option></select></label>
+          <label>Trees per forest <input type="number" name="trees" value="3" min="1" max="1000" step="1"></label>
+          <label>Max depth <input type="number" name="depth" value="15" min="1" max="64" step="1"></label>
+          <label>Seeds (repetitions) <input type="number" name="seeds" value="3" min="1" max="100" step="1"></label>
+          <label>Measure |Ω| <select name="measure"><option value="volume">volume (paper)</option><option value="samples">samples (authors' code)</option></select></label>
           <label>ε low <input type="number" name="eps_low" value="0.1" step="0.05" min="0"></label>
           <label>ε high <input type="number" name="eps_high" value="0.4" step="0.05" min="0"></label>
-          <label>ε unit <select name="eps_unit"><option value="rad">radians (paper)</option><option value="deg">degrees (authors' code)</option></select></label>
+          <label>ε unit <select name="eps_unit"><option value="rad">rad (paper's text)</option><option value="deg">deg (authors' code)</option></select></label>
           <label class="check"><input type="checkbox" name="diagnostics" checked> Diagnostics beside α*: linear probe, KMeans indices, nearest-class-centre mismatch (slower on large layers)</label>
         </div>
+        <p class="caption">Settings apply to the files added next, or to every model with “Analyse again”. The defaults are the paper's.</p>
+        <p class="error-text" data-testid="settings-error" role="alert" hidden></p>
       </details>
     </section>
-    <section class="card models" aria-live="polite" hidden>
-      <h2>Models</h2>
+    <section class="card models" aria-labelledby="analyse-models" hidden>
+      <h2 id="analyse-models">Models</h2>
       <ul class="model-list"></ul>
       <div class="run" hidden>
-        <progress data-testid="overall-progress" max="1" value="0"></progress>
-        <span class="run-text"></span>
+        <progress data-testid="overall-progress" max="1" value="0" aria-label="Overall progress"></progress>
+        <span class="run-text" aria-live="polite"></span>
         <button type="button" data-testid="cancel">Cancel</button>
       </div>
+      <div class="after-run">
+        <button type="button" data-testid="reanalyse" hidden>Analyse again with the current settings</button>
+        <button type="button" data-testid="resume" hidden>Resume the cancelled layers</button>
+      </div>
     </section>
-    <section class="card table-card" hidden>
+    <section class="card table-card" aria-labelledby="analyse-layers" hidden>
       <div class="table-head">
-        <h2>Layers</h2>
+        <h2 id="analyse-layers">Layers</h2>
         <div class="exports">
-          <button type="button" data-testid="export-json">Export JSON</button>
-          <button type="button" data-testid="export-csv">Export CSV</button>
+          <button type="button" data-testid="export-json" title="The results document: settings, every layer with its curves; loads back here">Export JSON</button>
+          <button type="button" data-testid="export-csv" title="The table as CSV">Export CSV</button>
         </div>
       </div>
-      <div class="table-scroll"><table>
-        <thead><tr><th>Model</th><th>Layer</th><th>Shape</th><th>α* ± std</th><th>τ*</th><th>alpha_mterm</th><th>Wavelets</th><th>Time (s)</th>
-          <th class="diag">Linear tr / held-out</th><th class="diag">ARI</th><th class="diag">AMI</th><th class="diag">Hom.</th><th class="diag">Compl.</th><th class="diag">FM</th><th class="diag">NCC</th><th>Status</th></tr></thead>
-        <tbody data-testid="layer-table"></tbody>
-      </table></div>
-      <p class="hint">Click a row (or focus it and press Enter) for the layer's curves and a 2-D view.</p>
+      <div class="table-scroll"></div>
+      <p class="hint">Click a row, or focus it and press Enter, for the layer's curves. α* = 1/τ* − ½: higher means a smoother, better separated layer; ± is the standard deviation over the seeds.</p>
     </section>
     <div class="alpha-holder"></div>
     <section class="correlations card" hidden></section>
-    <section class="detail" hidden></section>
+    <div class="detail-holder"></div>
   </div>`;
-
-const fmt = (v, digits = 3) => (v === null || v === undefined || Number.isNaN(v) ? '–' : Number(v).toFixed(digits));
 
 export function mountAnalyse(element, { getProbe }) {
   element.innerHTML = template;
   const $ = (selector) => element.querySelector(selector);
-  const models = [];   // { name, files, error, layers: [{ name, shape, data, result, status, fraction, error }], labels, predictions }
-  let controller = null;
-  let nextModel = 1;
-  const alphaCard = chartCard({ title: 'α* per layer', fileName: 'alpha-per-layer', caption: 'α* of each layer in order, one line per model; the band spans the smallest to the largest α* over the seeds. Rising α* means the layers make the classes ever easier to separate; a dip marks a layer that scrambles them.' });
+  const field = (name) => element.querySelector(`[name="${name}"]`);
+
+  // models: [{ name, files, settings, error, reading, imported, labels, predictions, diagnostics,
+  //            layers: [{ name, shape, data, result, status, fraction, error }] }]
+  // layer.status: queued | running | done | error | cancelled | idle (not analysed: the settings were invalid)
+  const models = [];
+  const queue = [];          // [{ model, layer }] not yet started
+  const reads = new Set();   // AbortControllers of files being parsed
+  let current = null;        // { model, layer, controller } being analysed
+  let counts = { done: 0, total: 0 };
+  let selected = null;       // { model, layer, view } shown in detail
+
+  const table = layerTable({ onOpen: openDetail });
+  $('.table-scroll').append(table.element);
+  const alphaCard = chartCard({ title: 'α* per layer', fileName: 'alpha-per-layer',
+    caption: 'α* of each layer in order, one line per model; the shaded band spans the smallest to the largest α* over the seeds. Rising α* means the layers make the classes ever easier to separate; a dip marks a layer that scrambles them; a gap is a layer whose α* is undetermined.' });
   alphaCard.element.dataset.testid = 'alpha-chart';
   alphaCard.element.hidden = true;
   $('.alpha-holder').append(alphaCard.element);
 
-  function settings() {
-    const get = (name) => element.querySelector(`[name="${name}"]`);
-    return {
-      trees: Number(get('trees').value), depth: Number(get('depth').value), seeds: Number(get('seeds').value),
-      measure: get('measure').value, eps_low: Number(get('eps_low').value), eps_high: Number(get('eps_high').value),
-      eps_unit: get('eps_unit').value,
-    };
-  }
-  const wantDiagnostics = () => element.querySelector('[name="diagnostics"]').checked;
-
-  // --- intake -------------------------------------------------------------------------------
-  const input = $('[data-testid="file-input"]');
-  input.addEventListener('change', () => {
-    addFiles([...input.files]);
-    input.value = '';
+  // --- settings ---------------------------------------------------------------------------------
+  const formSettings = () => ({
+    trees: Number(field('trees').value), depth: Number(field('depth').value), seeds: Number(field('seeds').value),
+    measure: field('measure').value, eps_low: Number(field('eps_low').value), eps_high: Number(field('eps_high').value),
+    eps_unit: field('eps_unit').value,
   });
+  const summarise = (s) => `(${s.trees} trees, depth ${s.depth}, ${s.seeds} seeds, ${s.measure}, ε ${s.eps_low}–${s.eps_high} ${s.eps_unit})`;
+  const showSettings = () => { $('.settings-summary').textContent = summarise(formSettings()); };
+  $('.settings-grid').addEventListener('input', showSettings);
+  showSettings();
+
+  // The core checks the settings and completes them with its defaults (those go into the export);
+  // a bad value gives null and its message beside the settings.
+  async function checkedSettings() {
+    const error = $('[data-testid="settings-error"]');
+    try {
+      const probe = await getProbe();
+      const settings = await probe.settings(formSettings());
+      error.hidden = true;
+      return settings;
+    } catch (failure) {
+      error.textContent = `Settings: ${failure.message}. Fix them, then press “Analyse again”.`;
+      error.hidden = false;
+      $('.settings').open = true;
+      return null;
+    }
+  }
+
+  // --- intake -----------------------------------------------------------------------------------
+  const fileInput = $('[data-testid="file-input"]');
+  fileInput.addEventListener('change', () => {
+    const files = [...fileInput.files];
+    fileInput.value = '';
+    addFiles(files);
+  });
+  const importInput = $('[data-testid="import-json"]');
+  importInput.addEventListener('change', () => {
+    const files = [...importInput.files];
+    importInput.value = '';
+    addFiles(files);
+  });
+  // The whole view takes drops, so a file that misses the zone is not opened by the browser instead.
   const drop = $('.drop');
-  drop.addEventListener('dragover', (event) => {
+  element.addEventListener('dragover', (event) => {
+    if (![...(event.dataTransfer?.types || [])].includes('Files')) return;
     event.preventDefault();
     drop.classList.add('over');
   });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (event) => {
+  element.addEventListener('dragleave', (event) => {
+    if (!element.contains(event.relatedTarget)) drop.classList.remove('over');
+  });
+  element.addEventListener('drop', (event) => {
+    if (!event.dataTransfer?.files.length) return;
     event.preventDefault();
     drop.classList.remove('over');
     addFiles([...event.dataTransfer.files]);
   });
 
   async function addFiles(files) {
-    const { models: groups, results } = groupFiles(files);
-    for (const file of results) await importResults(file);
-    if (!groups.length) return;
-    const probe = await getProbe();
-    const added = [];
-    for (const group of groups) {
-      const model = { id: nextModel++, name: group.name, files: group.files.map((f) => f.name), layers: [], error: null };
-      models.push(model);
-      try {
-        const bytes = await Promise.all(group.files.map(readBytes));
-        const read = await probe.readFiles(group.files.map((f, k) => ({ fileName: f.name, bytes: bytes[k] })), { labels: element.querySelector('[name="labels"]').value.trim() });
-        model.labels = read.labels;
-        model.predictions = read.predictions || null;
-        model.layers = read.layers.map((layer) => ({ name: layer.name, shape: layer.shape, data: layer.data, status: 'queued', fraction: 0 }));
-        added.push(model);
-      } catch (error) {
-        model.error = error.message;
-      }
+    // One controller for the whole drop, registered before anything waits, so Cancel also stops
+    // files still waiting to be read.
+    const controller = new AbortController();
+    reads.add(controller);
+    try {
+      const { models: groups, results } = groupFiles(files);
+      for (const file of results) await importResults(file);
+      if (!groups.length) return;
+      // Named and listed at once, read one after another: the list shows what is coming. (The
+      // worker does one job at a time, so reading waits for a running layer to finish.)
+      const added = groups.map((group) => addModel({ name: group.name, files: group.files.map((f) => f.name), reading: true }));
+      const diagnostics = field('diagnostics').checked;
+      const labels = field('labels').value.trim() || undefined;
+      const settings = await checkedSettings();
+      for (const [k, group] of groups.entries()) await readModel(added[k], group.files, { labels, settings, diagnostics, signal: controller.signal });
+    } catch (failure) {
+      // Whatever went wrong (the core failed to start, say), the page stays usable and says so.
+      addModel({ name: 'files', files: files.map((f) => f.name), error: failure.message });
+    } finally {
+      reads.delete(controller);
       render();
     }
-    if (added.length) run(added);
+  }
+
+  function addModel(fields) {
+    const model = { layers: [], error: null, settings: null, ...fields, name: uniqueName(fields.name, new Set(models.map((m) => m.name))) };
+    models.push(model);
+    render();
+    return model;
+  }
+
+  async function readModel(model, files, { labels, settings, diagnostics, signal }) {
+    try {
+      const bytes = await Promise.all(files.map(readBytes));
+      const probe = await getProbe();
+      const read = await probe.readFiles(files.map((file, k) => ({ fileName: file.name, bytes: bytes[k] })), { labels, signal });
+      model.labels = read.labels;
+      model.predictions = read.predictions || null;
+      model.layers = read.layers.map((layer) => ({ name: layer.name, shape: layer.shape, data: layer.data, result: null, status: 'idle', fraction: 0 }));
+    } catch (failure) {
+      model.error = failure.name === 'AbortError' ? 'reading was cancelled' : failure.message;
+    } finally {
+      model.reading = false;
+    }
+    if (!models.includes(model)) return;  // removed while reading
+    if (model.layers.length && settings) enqueue(model, model.layers, settings, diagnostics);
+    render();
   }
 
   async function importResults(file) {
     try {
       const document = fromDocument(await file.text(), file.name);
-      const byModel = new Map();
-      for (const layer of document.layers) {
-        const name = layer.model || file.name;
-        if (!byModel.has(name)) byModel.set(name, []);
-        const { model, ...result } = layer;
-        byModel.get(name).push({ name: layer.name, shape: [layer.samples, layer.features], result: result.status === 'error' ? null : result,
-          status: result.status === 'error' ? 'error' : 'done', error: result.error, diagnostics: result.diagnostics, fraction: 1 });
+      for (const entry of document.models) {
+        addModel({
+          name: entry.name, files: entry.files.length ? entry.files : [file.name], settings: entry.settings, error: entry.error,
+          imported: file.name,
+          layers: entry.layers.map(({ model, ...result }) => ({
+            name: result.name, shape: [result.samples, result.features], fraction: 1,
+            status: result.status === 'ok' || result.status === 'undetermined' ? 'done' : String(result.status || 'error'),
+            result: result.status === 'ok' || result.status === 'undetermined' ? result : null,
+            error: result.error || null,
+          })),
+        });
       }
-      for (const entry of document.models || []) if (entry.error) models.push({ id: nextModel++, name: entry.name, files: entry.files || [], layers: [], error: entry.error });
-      for (const [name, layers] of byModel) models.push({ id: nextModel++, name, files: [file.name], layers, error: null, imported: true });
-    } catch (error) {
-      models.push({ id: nextModel++, name: file.name, files: [file.name], layers: [], error: error.message });
+    } catch (failure) {
+      addModel({ name: file.name, files: [file.name], error: failure.message });
     }
+  }
+
+  // --- the queue ----------------------------------------------------------------------------------
+  function enqueue(model, layers, settings, diagnostics) {
+    model.settings = settings;
+    model.diagnostics = diagnostics;
+    for (const layer of layers) {
+      Object.assign(layer, { status: 'queued', fraction: 0, result: null, error: null });
+      queue.push({ model, layer });
+    }
+    counts.total += layers.length;
+    pump();
     render();
   }
 
-  // --- analysis -------------------------------------------------------------------------------
-  async function run(batch) {
-    if (controller) controller.abort();
-    controller = new AbortController();
-    const { signal } = controller;
-    const probe = await getProbe();
-    const chosen = settings();
-    const diagnostics = wantDiagnostics();
-    const queue = batch.flatMap((model) => model.layers.map((layer) => ({ model, layer })));
-    let done = 0;
-    $('.run').hidden = false;
-    const progressBar = $('[data-testid="overall-progress"]');
-    const text = $('.run-text');
-    const update = (fraction) => {
-      progressBar.value = (done + fraction) / queue.length;
-      text.textContent = `${done} of ${queue.length} layers`;
-    };
-    update(0);
-    for (const { model, layer } of queue) {
-      if (signal.aborted) break;
-      layer.status = 'running';
-      renderTable();
-      try {
-        layer.result = await probe.analyze({
-          name: layer.name, data: layer.data, shape: layer.shape, labels: model.labels, settings: chosen, signal,
-          onProgress: (p) => {
-            layer.fraction = p.fraction;
-            updateRow(layer);
-            update(diagnostics ? p.fraction * 0.7 : p.fraction);
-          },
-        });
-        if (diagnostics) {
-          layer.result.diagnostics = await probe.diagnose({ name: layer.name, data: layer.data, shape: layer.shape, labels: model.labels, predictions: model.predictions, seed: chosen.seed || 0, signal });
+  let pumping = false;
+  async function pump() {
+    if (pumping) return;
+    pumping = true;
+    try {
+      const probe = await getProbe();
+      while (queue.length) {
+        const { model, layer } = queue.shift();
+        current = { model, layer, controller: new AbortController() };
+        const { signal } = current.controller;
+        layer.status = 'running';
+        render();
+        try {
+          const request = { name: layer.name, data: layer.data, shape: layer.shape, labels: model.labels, signal };
+          const result = await probe.analyze({ ...request, settings: model.settings,
+            onProgress: (p) => {
+              layer.fraction = model.diagnostics ? 0.8 * p.fraction : p.fraction;
+              table.progress(layer);
+              showRun();
+            } });
+          if (model.diagnostics) result.diagnostics = await probe.diagnose({ ...request, predictions: model.predictions, seed: model.settings.seed || 0 });
+          layer.result = result;
+          layer.status = 'done';
+        } catch (failure) {
+          if (failure.name === 'AbortError') layer.status = 'cancelled';
+          else Object.assign(layer, { status: 'error', error: failure.message });
         }
-        layer.status = 'done';
-      } catch (error) {
-        if (error.name === 'AbortError') break;
-        layer.status = 'error';
-        layer.error = error.message;
+        current = null;
+        counts.done += 1;
+        render();
       }
-      done += 1;
-      update(0);
+    } catch (failure) {
+      for (const { layer } of queue.splice(0)) Object.assign(layer, { status: 'error', error: failure.message });
+    } finally {
+      pumping = false;
+      current = null;
+      counts = { done: 0, total: 0 };
       render();
     }
-    if (signal.aborted) {
-      for (const { layer } of queue) if (layer.status === 'queued' || layer.status === 'running') layer.status = 'cancelled';
-    }
-    if (controller && controller.signal === signal) controller = null;
-    $('.run').hidden = true;
+  }
+
+  // Cancelling stops the worker mid-layer (the API rejects with an AbortError) and drops the queue;
+  // finished layers keep their results.
+  function cancel() {
+    for (const { layer } of queue.splice(0)) layer.status = 'cancelled';
+    for (const controller of reads) controller.abort();
+    if (current) current.controller.abort();
     render();
   }
-  $('[data-testid="cancel"]').addEventListener('click', () => controller && controller.abort());
+  $('[data-testid="cancel"]').addEventListener('click', cancel);
 
-  // --- rendering ------------------------------------------------------------------------------
+  function removeModel(model) {
+    models.splice(models.indexOf(model), 1);
+    const dropped = queue.filter((job) => job.model === model).length;
+    for (let k = queue.length - 1; k >= 0; --k) if (queue[k].model === model) queue.splice(k, 1);
+    counts.total -= dropped;
+    if (current && current.model === model) current.controller.abort();
+    if (selected && selected.model === model) closeDetail();
+    render();
+  }
+
+  const analysable = (model) => !model.imported && !model.reading && model.layers.length > 0 && model.labels;
+  const reanalyse = $('[data-testid="reanalyse"]');
+  reanalyse.addEventListener('click', async () => {
+    reanalyse.disabled = true;   // until the core has checked the settings
+    const settings = await checkedSettings();
+    reanalyse.disabled = false;
+    if (!settings) return;
+    closeDetail();
+    for (const model of models.filter(analysable)) enqueue(model, model.layers, settings, field('diagnostics').checked);
+  });
+  $('[data-testid="resume"]').addEventListener('click', () => {
+    for (const model of models.filter(analysable)) {
+      const cancelled = model.layers.filter((l) => l.status === 'cancelled');
+      if (cancelled.length) enqueue(model, cancelled, model.settings, model.diagnostics);
+    }
+  });
+
+  // --- rendering ----------------------------------------------------------------------------------
   function render() {
     renderModels();
-    renderTable();
+    const rows = table.render(models, selected?.layer);
+    $('.table-card').hidden = rows === 0;
     renderChart();
-    renderCorrelations();
+    renderCorrelations($('.correlations'), models);
+    showRun();
+    const idle = !pumping && reads.size === 0;
+    $('[data-testid="reanalyse"]').hidden = !idle || !models.some(analysable);
+    $('[data-testid="resume"]').hidden = !idle || !models.some((m) => analysable(m) && m.layers.some((l) => l.status === 'cancelled'));
+  }
+
+  function showRun() {
+    const busy = pumping || reads.size > 0;
+    $('.run').hidden = !busy;
+    if (!busy) return;
+    const fraction = current ? current.layer.fraction || 0 : 0;
+    $('[data-testid="overall-progress"]').value = counts.total ? (counts.done + fraction) / counts.total : 0;
+    $('.run-text').textContent = current
+      ? `Layer ${counts.done + 1} of ${counts.total}: ${current.model.name} · ${current.layer.name} (${Math.round(100 * fraction)} %)`
+      : 'Reading files…';
   }
 
   function renderModels() {
     $('.models').hidden = models.length === 0;
     $('.model-list').replaceChildren(...models.map((model) => {
-      const item = document.createElement('li');
-      item.dataset.testid = 'model';
-      const title = document.createElement('strong');
-      title.textContent = model.name;
-      item.append(title);
-      const info = document.createElement('span');
-      info.className = 'model-info';
-      info.textContent = model.error ? '' : ` — ${model.layers.length} layer${model.layers.length === 1 ? '' : 's'}, ${model.labels ? model.labels.length : model.layers[0]?.shape[0] ?? 0} samples${model.imported ? ' (loaded from results)' : ''}${model.predictions ? ', with predictions' : ''}`;
-      item.append(info);
-      if (model.error) {
-        const error = document.createElement('p');
-        error.className = 'error-text';
-        error.dataset.testid = 'model-error';
-        error.textContent = model.error;
-        item.append(error);
+      const done = model.layers.filter((l) => l.status === 'done').length;
+      const failed = model.layers.filter((l) => l.status === 'error').length;
+      const cancelled = model.layers.filter((l) => l.status === 'cancelled').length;
+      const facts = [];
+      if (model.reading) facts.push('reading…');
+      else if (!model.error || model.layers.length) {
+        facts.push(plural(model.layers.length, 'layer'));
+        const samples = model.labels ? model.labels.length : model.layers[0]?.shape[0];
+        if (samples !== undefined) facts.push(`${samples} samples`);
+        if (model.predictions) facts.push('with predictions');
+        if (model.imported) facts.push(`results loaded from ${model.imported}`);
+        else if (done < model.layers.length) facts.push(`${done} analysed`);
+        if (failed) facts.push(`${failed} failed`);
+        if (cancelled) facts.push(`${cancelled} cancelled`);
       }
-      const remove = document.createElement('button');
-      remove.type = 'button';
-      remove.className = 'remove';
-      remove.textContent = 'Remove';
-      remove.setAttribute('aria-label', `Remove ${model.name}`);
-      remove.addEventListener('click', () => {
-        models.splice(models.indexOf(model), 1);
-        render();
-      });
-      item.append(remove);
-      return item;
+      const files = model.files.length > 1 || model.files[0] !== model.name ? model.files.join(', ') : null;
+      return h('li', { dataset: { testid: 'model' } },
+        h('div', { class: 'model-text' },
+          h('strong', {}, model.name), h('span', { class: 'model-info' }, facts.length ? ` — ${facts.join(', ')}` : ''),
+          files && h('div', { class: 'model-files' }, files),
+          model.error && h('p', { class: 'error-text', dataset: { testid: 'model-error' } }, model.error),
+          model.error && /no labels found|no array, file or column is named/.test(model.error) &&
+            h('p', { class: 'caption' }, 'In this page, type the label array\'s name (or its file\'s stem, or its column) in “Label array name” above, then add the files again.')),
+        h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${model.name}`, onclick: () => removeModel(model) }, 'Remove'));
     }));
   }
 
-  function statusText(layer) {
-    if (layer.status === 'running') return `running ${Math.round(100 * (layer.fraction || 0))} %`;
-    if (layer.status === 'done') return layer.result.status === 'ok' ? 'ok' : `undetermined: ${layer.result.reason || ''}`;
-    if (layer.status === 'error') return `error: ${layer.error}`;
-    return layer.status;
-  }
-
-  function renderTable() {
-    const rows = [];
-    const anyDiagnostics = models.some((m) => m.layers.some((l) => l.result?.diagnostics));
-    element.querySelector('table').classList.toggle('with-diagnostics', anyDiagnostics);
-    for (const model of models) {
-      for (const layer of model.layers) {
-        const r = layer.result;
-        const d = r?.diagnostics;
-        const row = document.createElement('tr');
-        row.dataset.testid = 'layer-row';
-        row.tabIndex = 0;
-        row.className = `status-${layer.status}`;
-        const cells = [model.name, layer.name, `${layer.shape[0]} × ${layer.shape[1]}`,
-          r && r.status === 'ok' ? `${fmt(r.alpha)} ± ${fmt(r.alpha_std)}` : '–', fmt(r?.tau_star), fmt(r?.alpha_mterm),
-          r ? String(r.wavelets) : '–', fmt(r?.seconds, 2),
-          d ? `${fmt(d.linear_probe.train_accuracy, 2)} / ${fmt(d.linear_probe.heldout_accuracy, 2)}` : '–',
-          fmt(d?.kmeans.adjusted_rand), fmt(d?.kmeans.adjusted_mutual_information), fmt(d?.kmeans.homogeneity),
-          fmt(d?.kmeans.completeness), fmt(d?.kmeans.fowlkes_mallows), fmt(d?.ncc_mismatch), statusText(layer)];
-        cells.forEach((text, k) => {
-          const cell = document.createElement('td');
-          cell.textContent = text;
-          if (k >= 8 && k <= 14) cell.className = 'diag';
-          if (k === 3 && r && r.status === 'ok') cell.dataset.alpha = String(r.alpha);
-          row.append(cell);
-        });
-        row.layer = layer;
-        row.model = model;
-        const open = () => r && showDetail(model, layer);
-        row.addEventListener('click', open);
-        row.addEventListener('keydown', (event) => {
-          if (event.key === 'Enter' || event.key === ' ') {
-            event.preventDefault();
-            open();
-          }
-        });
-        rows.push(row);
-      }
-    }
-    $('[data-testid="layer-table"]').replaceChildren(...rows);
-    $('.table-card').hidden = rows.length === 0;
-  }
-
-  function updateRow(layer) {
-    for (const row of element.querySelectorAll('[data-testid="layer-row"]')) {
-      if (row.layer === layer) row.lastChild.textContent = statusText(layer);
-    }
-  }
-
+  let drawnWidth = 0;
   function renderChart() {
-    const withResults = models.filter((m) => m.layers.some((l) => l.result && l.result.status === 'ok'));
+    const withResults = models.filter((m) => m.layers.some((l) => l.result));
     alphaCard.element.hidden = withResults.length === 0;
-    if (withResults.length) alphaCard.render(alphaChart(withResults, { width: chartWidth(alphaCard.holder, 760) }));
+    if (!withResults.length) return;
+    drawnWidth = chartWidthNow();
+    alphaCard.render(alphaChart(withResults, { width: drawnWidth }));
   }
-
-  function renderCorrelations() {
-    const section = $('.correlations');
-    const keys = [
-      ['linear held-out accuracy', (d) => d.linear_probe.heldout_accuracy], ['ARI', (d) => d.kmeans.adjusted_rand],
-      ['AMI', (d) => d.kmeans.adjusted_mutual_information], ['homogeneity', (d) => d.kmeans.homogeneity],
-      ['completeness', (d) => d.kmeans.completeness], ['Fowlkes–Mallows', (d) => d.kmeans.fowlkes_mallows],
-      ['NCC mismatch', (d) => d.ncc_mismatch]];
-    const rows = [];
-    for (const model of models) {
-      const layers = model.layers.filter((l) => l.result?.status === 'ok' && l.result.diagnostics);
-      if (layers.length < 3) continue;
-      const alpha = layers.map((l) => l.result.alpha);
-      rows.push(`<tr><td>${escapeHtml(model.name)}</td>${keys.map(([, get]) => `<td>${fmt(pearson(alpha, layers.map((l) => get(l.result.diagnostics))), 2)}</td>`).join('')}</tr>`);
-    }
-    section.hidden = rows.length === 0;
-    section.innerHTML = `<h2>Correlation of α* with each diagnostic across layers (Pearson r)</h2>
-      <table data-testid="correlations"><thead><tr><th>Model</th>${keys.map(([name]) => `<th>${name}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
-      <p class="caption">As in the paper's Table 2: how closely each classic way of judging a layer follows α* through the network.</p>`;
-  }
-
-  let detailView = null;
-  function showDetail(model, layer) {
-    const detail = $('.detail');
-    detail.hidden = false;
-    if (detailView) detailView.close();
-    const heading = document.createElement('h2');
-    heading.textContent = `${model.name} · ${layer.name}`;
-    const close = document.createElement('button');
-    close.type = 'button';
-    close.textContent = 'Close';
-    close.addEventListener('click', () => {
-      detail.hidden = true;
-      if (detailView) detailView.close();
+  const chartWidthNow = () => Math.max(300, Math.min(alphaCard.holder.clientWidth || element.clientWidth - 40 || 760, 1400));
+  let resizePending = false;
+  window.addEventListener('resize', () => {
+    if (resizePending || element.hidden) return;
+    resizePending = true;
+    requestAnimationFrame(() => {
+      resizePending = false;
+      if (Math.abs(chartWidthNow() - drawnWidth) > 8) renderChart();
     });
-    const head = document.createElement('div');
-    head.className = 'detail-head';
-    head.append(heading, close);
-    const grid = document.createElement('div');
-    grid.className = 'grid';
-    const r = layer.result;
-    const chosen = imported(model) ? r.settings || settings() : settings();
-    const tau = chartCard({ title: 'τ-sparsity N_τ', fileName: `${layer.name}-n-tau`, caption: 'N_τ of the layer\'s forest wavelets against τ (log scale). It blows up below τ*; a smaller τ* means a sparser, smoother layer.' });
-    const angle = chartCard({ title: 'Angle of the derivative', fileName: `${layer.name}-angle`, caption: 'θ = arctan N′_τ with the ε band shaded; τ* (dashed) is the mean τ of the points inside it.' });
-    const mterm = chartCard({ title: 'M-term error', fileName: `${layer.name}-m-term`, caption: `Training error of the M largest wavelets against M (log–log); slope r = ${fmt(r.alpha_mterm, 2)} (alpha_mterm).` });
-    grid.append(tau.element, angle.element, mterm.element);
-    detail.replaceChildren(head, grid);
-    const width = 420;
-    tau.render(tauChart(r, { width }));
-    angle.render(angleChart(r, chosen, { width }));
-    mterm.render(mtermChart(r, { width }));
-    if (layer.data) {
-      detailView = layerView({ getProbe, layer, labels: model.labels });
-      grid.append(detailView.element);
-    }
-    detail.scrollIntoView({ behavior: 'smooth', block: 'start' });
-  }
-  const imported = (model) => Boolean(model.imported);
+  });
 
-  // --- export / import ------------------------------------------------------------------------
+  // --- detail -------------------------------------------------------------------------------------
+  function openDetail(model, layer) {
+    if (!layer.result) return;
+    closeDetail();
+    const view = layerDetail({ model, layer, getProbe, onClose: () => closeDetail(true) });
+    selected = { model, layer, view };
+    $('.detail-holder').append(view.element);
+    table.render(models, layer);
+    view.element.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    view.focus();
+  }
+
+  function closeDetail(returnFocus = false) {
+    if (!selected) return;
+    const { layer, view } = selected;
+    view.close();
+    view.element.remove();
+    selected = null;
+    table.render(models, null);
+    if (returnFocus) [...element.querySelectorAll('[data-testid="layer-row"]')].find((row) => row.model && row.model.layers.includes(layer))?.focus();
+  }
+
+  // --- export -------------------------------------------------------------------------------------
   function resultLayers() {
     return models.flatMap((model) => model.layers.map((layer) => {
       if (layer.result) return { ...layer.result, model: model.name };
-      return { name: layer.name, samples: layer.shape[0], features: layer.shape[1], model: model.name, status: 'error', error: layer.error || layer.status };
+      return { name: layer.name, model: model.name, samples: layer.shape[0], features: layer.shape[1], alpha: null,
+        status: layer.status === 'error' || layer.status === 'cancelled' ? layer.status : 'not analysed', ...(layer.error ? { error: layer.error } : {}) };
     }));
   }
   $('[data-testid="export-json"]').addEventListener('click', async () => {
     const probe = await getProbe();
-    const document = toDocument({ version: probe.version, settings: await probe.settings(settings()), models, layers: resultLayers() });
+    const settings = models.find((m) => m.settings)?.settings || await probe.settings(formSettings()).catch(() => formSettings());
+    const document = toDocument({ version: probe.version, settings, models, layers: resultLayers() });
     downloadText(`${JSON.stringify(document, null, 1)}\n`, 'sparsity-probe-results.json', 'application/json');
   });
   $('[data-testid="export-csv"]').addEventListener('click', () => downloadText(toCsv(resultLayers()), 'sparsity-probe-results.csv', 'text/csv'));
 
-  window.addEventListener('resize', () => renderChart());
-  return {};
-}
-
-function pearson(x, y) {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n, my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxx && syy ? sxy / Math.sqrt(sxx * syy) : NaN;
-}
-
-function escapeHtml(text) {
-  return String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+  return {
+    // Back on the view after another: the chart may have been drawn while hidden, at a guessed width.
+    onRoute() {
+      requestAnimationFrame(() => {
+        if (Math.abs(chartWidthNow() - drawnWidth) > 8) renderChart();
+      });
+    },
+  };
 }
