@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { cliJson } from '../js/helpers.mjs';
+import { cliJson, writeNpy } from '../js/helpers.mjs';
 import { fixtures, openPage, screenshot, useSite } from './site.mjs';
 
 const model3 = path.join(fixtures, 'model3.npz');
@@ -45,26 +45,19 @@ function assertCliAlphas(cells, expectedLayers) {
   });
 }
 
+// Downloads and generated models go to one scratch folder, removed when the tests end.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sparsity-probe-e2e-'));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 async function download(page, selector) {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparsity-probe-e2e-')), file.suggestedFilename());
+  const target = path.join(fs.mkdtempSync(path.join(scratch, 'download-')), file.suggestedFilename());
   await file.saveAs(target);
   return target;
 }
 
-// A .npy file (version 1.0, little endian, C order) written here, so the slow model of the cancel
-// test needs no large fixture.
-function writeNpy(file, array, descr, shape) {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const prefix = Buffer.alloc(10);
-  Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0]).copy(prefix);
-  prefix.writeUInt16LE(header.length, 8);
-  fs.writeFileSync(file, Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(array.buffer)]));
-}
-
 function slowModel() {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sparsity-probe-e2e-'));
+  const folder = fs.mkdtempSync(path.join(scratch, 'model-'));
   const n = 3000, d = 64;
   let state = 12345;
   const next = () => {
@@ -76,10 +69,10 @@ function slowModel() {
   for (const name of ['slow_a', 'slow_b', 'slow_c']) {
     const data = Float32Array.from({ length: n * d }, (_, k) => next() + 0.3 * (labels[Math.floor(k / d)] % 3));
     files.push(path.join(folder, `${name}.npy`));
-    writeNpy(files.at(-1), data, '<f4', [n, d]);
+    writeNpy(files.at(-1), data, [n, d]);
   }
   files.push(path.join(folder, 'labels.npy'));
-  writeNpy(files.at(-1), labels, '<i4', [n]);
+  writeNpy(files.at(-1), labels, [n]);
   return files;
 }
 
