@@ -1,12 +1,13 @@
-// Growing one tree: bootstrap, then depth-first splitting. Two split searches share one sweep:
-// large nodes walk their samples in bin order (a counting sort over the one-byte bin codes, whose
-// per-bin counts come from a histogram built for the smaller child and obtained for the larger
-// child by subtraction from the parent's), small nodes walk them in exact value order. Both
-// evaluate the same score from integer class counts, so they agree wherever bins hold one value.
+// Growing one tree: bootstrap, then depth-first splitting. Every feature keeps the node's samples
+// as one list ordered by bin code (counting-sorted once per tree); a split partitions each list
+// stably, so children inherit the order and no node above `exact_below` samples sorts anything.
+// Large nodes sweep a list and place candidate thresholds between bins; once a node falls below
+// `exact_below`, its samples' values are sorted within the bins once, and its subtree sweeps
+// exact values the same way. Both evaluate the same score from integer class counts, so they
+// agree wherever bins hold one value.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <memory>
 
 #include "sparsity_probe/forest.hpp"
 #include "sparsity_probe/random.hpp"
@@ -33,8 +34,11 @@ struct Side {
     std::uint64_t sum_squares = 0;
 };
 
-// Per-bin distinct-sample counts of a node for every feature: features x 256.
-using Histogram = std::vector<std::uint32_t>;
+// What the sweeps need of a drawn sample, looked up by its position in the tree's member list.
+struct Member {
+    std::uint32_t label;
+    std::uint32_t weight;
+};
 
 class TreeGrower {
 public:
@@ -46,29 +50,20 @@ public:
           n_(data.layer.samples()),
           d_(data.layer.features()),
           weight_(n_, 0),
+          local_of_(n_, 0),
           left_counts_(data.targets.classes(), 0),
-          right_counts_(data.targets.classes(), 0),
+          totals_(data.targets.classes(), 0),
           box_low_(d_, 0.0),
           box_high_(d_, 1.0),
           feature_order_(d_) {
         for (std::size_t f = 0; f < d_; ++f) feature_order_[f] = static_cast<std::uint32_t>(f);
         tries_ = features_per_split(settings, d_);
-        // Histograms pay off only above a few hundred samples per node and must fit a budget:
-        // at most one is pending per level of the depth-first walk.
-        const std::size_t histogram_bytes = d_ * BinnedFeatures::max_bins * sizeof(std::uint32_t);
-        use_histograms_ = histogram_bytes * static_cast<std::size_t>(settings.depth) <= (std::size_t{64} << 20) &&
-                          tries_ == d_;
     }
 
     Tree grow() {
         draw_sample();
-        order_.resize(members_.size());
-        std::unique_ptr<Histogram> histogram;
-        if (use_histograms_ && members_.size() >= settings_.exact_below) {
-            histogram = take_histogram();
-            fill_histogram(*histogram, 0, members_.size());
-        }
-        grow_node(0, members_.size(), 0, 0, 0.0, std::move(histogram));
+        build_lists();
+        grow_node(0, members_.size(), 0, 0, 0.0);
         return std::move(tree_);
     }
 
@@ -86,12 +81,45 @@ private:
                 weight_[pick[j]] = 1;
             }
         }
-        for (std::size_t i = 0; i < n_; ++i)
-            if (weight_[i] > 0) members_.push_back(static_cast<std::uint32_t>(i));
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (weight_[i] == 0) continue;
+            local_of_[i] = static_cast<std::uint32_t>(members_.size());
+            members_.push_back(static_cast<std::uint32_t>(i));
+            member_.push_back({data_.targets.class_of[i], weight_[i]});
+        }
     }
 
-    std::uint32_t grow_node(std::size_t begin, std::size_t end, std::uint32_t depth, std::uint32_t parent,
-                            double log_volume, std::unique_ptr<Histogram> histogram) {
+    // Lists only serve nodes large enough for the binned search; a tree whose root is already
+    // below `exact_below` goes straight to the exact columns.
+    void build_lists() {
+        count_ = members_.size();
+        if (count_ < settings_.exact_below) return;
+        list_locals_.resize(count_ * d_);
+        list_codes_.resize(count_ * d_);
+        scratch_locals_.resize(count_);
+        scratch_codes_.resize(count_);
+        for (std::size_t f = 0; f < d_; ++f) {
+            const std::uint8_t* codes = data_.bins.column(f);
+            std::uint32_t offsets[BinnedFeatures::max_bins] = {};
+            for (const std::uint32_t i : members_) ++offsets[codes[i]];
+            std::uint32_t running = 0;
+            for (std::uint32_t& offset : offsets) {
+                const std::uint32_t here = offset;
+                offset = running;
+                running += here;
+            }
+            std::uint32_t* locals = &list_locals_[f * count_];
+            std::uint8_t* sorted_codes = &list_codes_[f * count_];
+            for (std::size_t local = 0; local < count_; ++local) {
+                const std::uint8_t code = codes[members_[local]];
+                const std::uint32_t at = offsets[code]++;
+                locals[at] = static_cast<std::uint32_t>(local);
+                sorted_codes[at] = code;
+            }
+        }
+    }
+
+    void grow_node(std::size_t begin, std::size_t end, std::uint32_t depth, std::uint32_t parent, double log_volume) {
         if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw Cancelled{};
         const auto id = static_cast<std::uint32_t>(tree_.nodes.size());
         tree_.nodes.emplace_back();
@@ -104,17 +132,26 @@ private:
         const std::size_t classes_here = tree_.class_offsets[id + 1] - tree_.class_offsets[id];
         const bool can_split = depth < static_cast<std::uint32_t>(settings_.depth) && classes_here > 1 &&
                                end - begin >= 2 * settings_.min_samples_leaf;
+        const bool exact = end - begin < settings_.exact_below;
+        const bool opens_exact = can_split && exact && !exact_.active;
+        if (opens_exact) open_exact_subtree(begin, end);
         Split split;
-        if (can_split) split = best_split(begin, end, all, histogram.get());
+        if (can_split) split = best_split(id, begin, end, all, exact);
         if (!split.found) {
-            release_histogram(std::move(histogram));
             tree_.nodes[id].subtree_end = id + 1;
-            return id;
+            if (opens_exact) exact_.active = false;
+            return;
         }
 
         const std::size_t middle = partition(begin, end, split);
-        std::unique_ptr<Histogram> left_histogram, right_histogram;
-        if (histogram) children_histograms(begin, middle, end, std::move(histogram), left_histogram, right_histogram);
+        const std::size_t least = 2 * settings_.min_samples_leaf;
+        if (depth + 1 < static_cast<std::uint32_t>(settings_.depth) &&
+            (middle - begin >= least || end - middle >= least)) {
+            if (exact)
+                partition_exact_columns(begin, middle, end);
+            else
+                partition_lists(begin, middle, end);
+        }
 
         const std::size_t f = split.feature;
         const double low = box_low_[f], high = box_high_[f];
@@ -123,42 +160,38 @@ private:
         tree_.nodes[id].threshold = split.threshold;
 
         box_high_[f] = split.threshold;
-        const std::uint32_t left =
-            grow_node(begin, middle, depth + 1, id, log_volume - log_width + std::log(split.threshold - low),
-                      std::move(left_histogram));
+        const auto left = static_cast<std::uint32_t>(tree_.nodes.size());
+        grow_node(begin, middle, depth + 1, id, log_volume - log_width + std::log(split.threshold - low));
         box_high_[f] = high;
         box_low_[f] = split.threshold;
-        const std::uint32_t right =
-            grow_node(middle, end, depth + 1, id, log_volume - log_width + std::log(high - split.threshold),
-                      std::move(right_histogram));
+        const auto right = static_cast<std::uint32_t>(tree_.nodes.size());
+        grow_node(middle, end, depth + 1, id, log_volume - log_width + std::log(high - split.threshold));
         box_low_[f] = low;
+        if (opens_exact) exact_.active = false;
 
         TreeNode& node = tree_.nodes[id];
         node.left = left;
         node.right = right;
         node.subtree_end = static_cast<std::uint32_t>(tree_.nodes.size());
-        return id;
     }
 
     // Appends the node's class counts (ascending label) and returns its weight and Σ c_k².
     Side record_class_counts(std::uint32_t id, std::size_t begin, std::size_t end) {
         if (tree_.class_offsets.empty()) tree_.class_offsets.push_back(0);
-        const std::uint32_t* classes = data_.targets.class_of.data();
         touched_.clear();
         for (std::size_t j = begin; j < end; ++j) {
-            const std::uint32_t i = members_[j];
-            const std::uint32_t k = classes[i];
-            if (left_counts_[k] == 0) touched_.push_back(k);
-            left_counts_[k] += weight_[i];
+            const Member& member = member_[local_of_[members_[j]]];
+            if (totals_[member.label] == 0) touched_.push_back(member.label);
+            totals_[member.label] += member.weight;
         }
         std::sort(touched_.begin(), touched_.end());
         Side side;
         for (const std::uint32_t k : touched_) {
-            const std::uint64_t c = left_counts_[k];
+            const std::uint64_t c = totals_[k];
             tree_.class_counts.push_back({k, static_cast<std::uint32_t>(c)});
             side.weight += c;
             side.sum_squares += c * c;
-            left_counts_[k] = 0;
+            totals_[k] = 0;
         }
         side.distinct = end - begin;
         tree_.nodes[id].weight = side.weight;
@@ -166,11 +199,12 @@ private:
         return side;
     }
 
-    Split best_split(std::size_t begin, std::size_t end, const Side& all, const Histogram* histogram) {
-        const bool exact = end - begin < settings_.exact_below;
+    Split best_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all, bool exact) {
         if (tries_ < d_) {
             for (std::size_t j = 0; j < tries_; ++j) std::swap(feature_order_[j], feature_order_[j + random_.below(d_ - j)]);
         }
+        // The sweeps derive the right side as the node's totals minus the left side.
+        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) totals_[c->label] = c->weight;
         Split best;
         for (std::size_t j = 0; j < tries_; ++j) {
             const std::size_t f = feature_order_[j];
@@ -178,42 +212,26 @@ private:
             if (exact)
                 exact_search(f, begin, end, all, best);
             else
-                binned_search(f, begin, end, all, histogram, best);
+                binned_search(f, begin, end, all, best);
+            // Only the left counts change during a sweep; the node's classes are all it touched.
+            for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) left_counts_[c->label] = 0;
         }
+        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) totals_[c->label] = 0;
         return best;
     }
 
-    // Move sample i from the right side to the left side of a sweep.
-    void move_left(std::uint32_t i, Side& left, Side& right) {
-        const std::uint32_t k = data_.targets.class_of[i];
-        const std::uint64_t w = weight_[i];
-        const std::uint64_t l = left_counts_[k], r = right_counts_[k];
+    // Move member `local` from the right side to the left side of a sweep.
+    void move_left(std::uint32_t local, Side& left, Side& right) {
+        const Member member = member_[local];
+        const std::uint64_t w = member.weight;
+        const std::uint64_t l = left_counts_[member.label], r = totals_[member.label] - l;
         left.sum_squares += 2 * w * l + w * w;
         right.sum_squares -= 2 * w * r - w * w;
-        left_counts_[k] = static_cast<std::uint32_t>(l + w);
-        right_counts_[k] = static_cast<std::uint32_t>(r - w);
+        left_counts_[member.label] = l + w;
         left.weight += w;
         right.weight -= w;
         ++left.distinct;
         --right.distinct;
-    }
-
-    // Both sides start from the node's counts: left empty, right everything.
-    void start_sweep(std::size_t begin, std::size_t end, const Side& all, Side& left, Side& right) {
-        for (std::size_t j = begin; j < end; ++j) {
-            const std::uint32_t i = members_[j];
-            right_counts_[data_.targets.class_of[i]] += weight_[i];
-        }
-        left = Side{};
-        right = all;
-    }
-
-    void end_sweep(std::size_t begin, std::size_t end) {
-        for (std::size_t j = begin; j < end; ++j) {
-            const std::uint32_t k = data_.targets.class_of[members_[j]];
-            left_counts_[k] = 0;
-            right_counts_[k] = 0;
-        }
     }
 
     void consider(const Side& left, const Side& right, std::size_t feature, double below, double above, Split& best) {
@@ -227,122 +245,150 @@ private:
         }
     }
 
-    void exact_search(std::size_t f, std::size_t begin, std::size_t end, const Side& all, Split& best) {
+    // Candidate thresholds lie between consecutive non-empty bins, half-way between the values
+    // that bound them.
+    void binned_search(std::size_t f, std::size_t begin, std::size_t end, const Side& all, Split& best) {
         const std::size_t count = end - begin;
-        sorted_pairs_.resize(count);
-        for (std::size_t j = 0; j < count; ++j) {
-            const std::uint32_t i = members_[begin + j];
-            sorted_pairs_[j] = {data_.layer(i, f), i};
-        }
-        // (value, sample) is a total order, so any correct sort gives the same sequence.
-        std::sort(sorted_pairs_.begin(), sorted_pairs_.begin() + static_cast<std::ptrdiff_t>(count));
-        if (sorted_pairs_[0].first == sorted_pairs_[count - 1].first) return;
-        Side left, right;
-        start_sweep(begin, end, all, left, right);
+        const std::uint32_t* locals = &list_locals_[f * count_ + begin];
+        const std::uint8_t* codes = &list_codes_[f * count_ + begin];
+        if (codes[0] == codes[count - 1]) return;
+        Side left, right = all;
         for (std::size_t j = 0; j + 1 < count; ++j) {
-            move_left(sorted_pairs_[j].second, left, right);
-            if (sorted_pairs_[j].first < sorted_pairs_[j + 1].first)
-                consider(left, right, f, sorted_pairs_[j].first, sorted_pairs_[j + 1].first, best);
+            move_left(locals[j], left, right);
+            if (codes[j] != codes[j + 1])
+                consider(left, right, f, data_.bins.high(f, codes[j]), data_.bins.low(f, codes[j + 1]), best);
         }
-        end_sweep(begin, end);
     }
 
-    void binned_search(std::size_t f, std::size_t begin, std::size_t end, const Side& all, const Histogram* histogram,
-                       Split& best) {
-        const std::uint8_t* codes = data_.bins.column(f);
-        std::uint32_t counts[BinnedFeatures::max_bins];
-        if (histogram) {
-            std::memcpy(counts, histogram->data() + f * BinnedFeatures::max_bins, sizeof counts);
-        } else {
-            std::memset(counts, 0, sizeof counts);
-            for (std::size_t j = begin; j < end; ++j) ++counts[codes[members_[j]]];
+    // Exact search walks the feature's column of the open exact subtree, already in value order.
+    void exact_search(std::size_t f, std::size_t begin, std::size_t end, const Side& all, Split& best) {
+        const std::size_t count = end - begin;
+        const std::size_t offset = f * exact_.size + (begin - exact_.begin);
+        const double* values = &exact_.values[offset];
+        const std::uint32_t* locals = &exact_.locals[offset];
+        if (values[0] == values[count - 1]) return;
+        Side left, right = all;
+        for (std::size_t j = 0; j + 1 < count; ++j) {
+            move_left(locals[j], left, right);
+            if (values[j] < values[j + 1]) consider(left, right, f, values[j], values[j + 1], best);
         }
-        const std::size_t bins = data_.bins.bin_count[f];
-        std::uint32_t offsets[BinnedFeatures::max_bins];
-        std::uint32_t running = 0;
-        std::size_t nonempty = 0;
-        for (std::size_t b = 0; b < bins; ++b) {
-            offsets[b] = running;
-            running += counts[b];
-            nonempty += counts[b] > 0;
-        }
-        if (nonempty < 2) return;
-        for (std::size_t j = begin; j < end; ++j) {
-            const std::uint32_t i = members_[j];
-            order_[offsets[codes[i]]++] = i;
-        }
-        Side left, right;
-        start_sweep(begin, end, all, left, right);
-        std::size_t position = 0, last_bin = 0;
-        bool any = false;
-        for (std::size_t b = 0; b < bins; ++b) {
-            if (counts[b] == 0) continue;
-            if (any) consider(left, right, f, data_.bins.high(f, last_bin), data_.bins.low(f, b), best);
-            for (std::uint32_t c = 0; c < counts[b]; ++c) move_left(order_[position++], left, right);
-            last_bin = b;
-            any = true;
-        }
-        end_sweep(begin, end);
     }
 
     // Stable partition of members_[begin, end) by the split; returns the first right-side index.
+    // Also records which side every member went to, for the lists and columns.
     std::size_t partition(std::size_t begin, std::size_t end, const Split& split) {
+        goes_left_.resize(members_.size());
+        scratch_members_.resize(members_.size());
         std::size_t left = begin, right = 0;
         for (std::size_t j = begin; j < end; ++j) {
             const std::uint32_t i = members_[j];
-            if (data_.layer(i, split.feature) <= split.threshold)
+            const bool to_left = data_.layer(i, split.feature) <= split.threshold;
+            goes_left_[local_of_[i]] = to_left;
+            if (to_left)
                 members_[left++] = i;
             else
-                order_[right++] = i;
+                scratch_members_[right++] = i;
         }
-        std::copy(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(right), members_.begin() + static_cast<std::ptrdiff_t>(left));
+        std::copy_n(scratch_members_.begin(), right, members_.begin() + static_cast<std::ptrdiff_t>(left));
         return left;
     }
 
-    void fill_histogram(Histogram& histogram, std::size_t begin, std::size_t end) {
-        std::fill(histogram.begin(), histogram.end(), 0u);
+    // Every list's slice of the node is stably partitioned like the members, so both children's
+    // slices stay in bin order.
+    void partition_lists(std::size_t begin, std::size_t middle, std::size_t end) {
+        const std::size_t count = end - begin;
         for (std::size_t f = 0; f < d_; ++f) {
-            const std::uint8_t* codes = data_.bins.column(f);
-            std::uint32_t* counts = histogram.data() + f * BinnedFeatures::max_bins;
-            for (std::size_t j = begin; j < end; ++j) ++counts[codes[members_[j]]];
+            std::uint32_t* locals = &list_locals_[f * count_ + begin];
+            std::uint8_t* codes = &list_codes_[f * count_ + begin];
+            std::size_t left = 0, right = 0;
+            for (std::size_t j = 0; j < count; ++j) {
+                const std::uint32_t local = locals[j];
+                const std::uint8_t code = codes[j];
+                if (goes_left_[local]) {
+                    locals[left] = local;
+                    codes[left++] = code;
+                } else {
+                    scratch_locals_[right] = local;
+                    scratch_codes_[right++] = code;
+                }
+            }
+            std::copy_n(scratch_locals_.begin(), right, locals + left);
+            std::copy_n(scratch_codes_.begin(), right, codes + left);
+        }
+        (void)middle;
+    }
+
+    // Entering a node below `exact_below`: every feature's values of its samples are sorted once
+    // here (starting from bin order, so mostly sorted already), and the descendants keep each
+    // column in order by stable partitioning. Ties may sit in any order: thresholds are only
+    // placed between distinct values.
+    void open_exact_subtree(std::size_t begin, std::size_t end) {
+        const std::size_t count = end - begin;
+        exact_.active = true;
+        exact_.begin = begin;
+        exact_.size = count;
+        exact_.values.resize(count * d_);
+        exact_.locals.resize(count * d_);
+        exact_.scratch_values.resize(count);
+        exact_.scratch_locals.resize(count);
+        // Row by row, because the layer is stored sample-major: row_values[f * count + p] is the
+        // value of feature f of the p-th member of the node.
+        exact_.row_values.resize(count * d_);
+        exact_.position_of.resize(members_.size());
+        for (std::size_t p = 0; p < count; ++p) {
+            const std::uint32_t i = members_[begin + p];
+            exact_.position_of[local_of_[i]] = static_cast<std::uint32_t>(p);
+            for (std::size_t f = 0; f < d_; ++f) exact_.row_values[f * count + p] = data_.layer(i, f);
+        }
+        const bool from_lists = !list_locals_.empty();
+        for (std::size_t f = 0; f < d_; ++f) {
+            double* values = &exact_.values[f * count];
+            std::uint32_t* locals = &exact_.locals[f * count];
+            const double* row_values = &exact_.row_values[f * count];
+            for (std::size_t j = 0; j < count; ++j) {
+                const std::uint32_t local = from_lists ? list_locals_[f * count_ + begin + j] : local_of_[members_[begin + j]];
+                locals[j] = local;
+                values[j] = row_values[exact_.position_of[local]];
+            }
+            // Insertion sort: linear on the bin-ordered lists, where only values sharing a bin
+            // can be out of order.
+            for (std::size_t j = 1; j < count; ++j) {
+                const double value = values[j];
+                const std::uint32_t local = locals[j];
+                std::size_t k = j;
+                for (; k > 0 && values[k - 1] > value; --k) {
+                    values[k] = values[k - 1];
+                    locals[k] = locals[k - 1];
+                }
+                values[k] = value;
+                locals[k] = local;
+            }
         }
     }
 
-    // The smaller child's histogram is counted; the larger one's is the parent's minus it.
-    void children_histograms(std::size_t begin, std::size_t middle, std::size_t end, std::unique_ptr<Histogram> parent,
-                             std::unique_ptr<Histogram>& left, std::unique_ptr<Histogram>& right) {
-        const bool left_binned = middle - begin >= settings_.exact_below;
-        const bool right_binned = end - middle >= settings_.exact_below;
-        if (!left_binned && !right_binned) {
-            release_histogram(std::move(parent));
-            return;
+    // The exact columns' counterpart of partition_lists.
+    void partition_exact_columns(std::size_t begin, std::size_t middle, std::size_t end) {
+        const std::size_t count = end - begin;
+        for (std::size_t f = 0; f < d_; ++f) {
+            const std::size_t offset = f * exact_.size + (begin - exact_.begin);
+            double* values = &exact_.values[offset];
+            std::uint32_t* locals = &exact_.locals[offset];
+            std::size_t left = 0, right = 0;
+            for (std::size_t j = 0; j < count; ++j) {
+                const std::uint32_t local = locals[j];
+                const double value = values[j];
+                if (goes_left_[local]) {
+                    values[left] = value;
+                    locals[left++] = local;
+                } else {
+                    exact_.scratch_values[right] = value;
+                    exact_.scratch_locals[right++] = local;
+                }
+            }
+            std::copy_n(exact_.scratch_values.begin(), right, values + left);
+            std::copy_n(exact_.scratch_locals.begin(), right, locals + left);
         }
-        const bool left_smaller = middle - begin <= end - middle;
-        std::unique_ptr<Histogram> small = take_histogram();
-        if (left_smaller)
-            fill_histogram(*small, begin, middle);
-        else
-            fill_histogram(*small, middle, end);
-        for (std::size_t x = 0; x < parent->size(); ++x) (*parent)[x] -= (*small)[x];
-        std::unique_ptr<Histogram>& small_slot = left_smaller ? left : right;
-        std::unique_ptr<Histogram>& large_slot = left_smaller ? right : left;
-        small_slot = std::move(small);
-        large_slot = std::move(parent);
-        if (!left_binned) release_histogram(std::move(left));
-        if (!right_binned) release_histogram(std::move(right));
-    }
-
-    std::unique_ptr<Histogram> take_histogram() {
-        if (!spare_histograms_.empty()) {
-            auto histogram = std::move(spare_histograms_.back());
-            spare_histograms_.pop_back();
-            return histogram;
-        }
-        return std::make_unique<Histogram>(d_ * BinnedFeatures::max_bins);
-    }
-
-    void release_histogram(std::unique_ptr<Histogram> histogram) {
-        if (histogram) spare_histograms_.push_back(std::move(histogram));
+        (void)middle;
     }
 
     const TrainingSet& data_;
@@ -350,17 +396,33 @@ private:
     Random random_;
     const std::atomic<bool>* cancel_;
     std::size_t n_, d_, tries_ = 0;
-    bool use_histograms_ = false;
 
     Tree tree_;
-    std::vector<std::uint32_t> weight_;   // bootstrap multiplicity of every sample (0: not drawn)
-    std::vector<std::uint32_t> members_;  // distinct drawn samples, grouped by node
-    std::vector<std::uint32_t> order_;    // scratch: samples in bin order / right side of a partition
-    std::vector<std::pair<double, std::uint32_t>> sorted_pairs_;
-    std::vector<std::uint32_t> left_counts_, right_counts_, touched_;
+    std::vector<std::uint32_t> weight_;    // bootstrap multiplicity of every sample (0: not drawn)
+    std::vector<std::uint32_t> members_;   // distinct drawn samples, grouped by node
+    std::vector<std::uint32_t> local_of_;  // sample -> its position in the initial member list
+    std::vector<Member> member_;           // by that position ("local")
+    std::vector<std::uint8_t> goes_left_;  // by local, for the node being partitioned
+    std::vector<std::uint32_t> scratch_members_;
+
+    // Per feature f, [f * count_, (f + 1) * count_): locals in bin order within each node's slice.
+    std::size_t count_ = 0;
+    std::vector<std::uint32_t> list_locals_, scratch_locals_;
+    std::vector<std::uint8_t> list_codes_, scratch_codes_;
+
+    std::vector<std::uint64_t> left_counts_, totals_;
+    std::vector<std::uint32_t> touched_;
     std::vector<double> box_low_, box_high_;
     std::vector<std::uint32_t> feature_order_;
-    std::vector<std::unique_ptr<Histogram>> spare_histograms_;
+
+    // The open exact subtree: members_[begin, begin + size) in value order per feature. Column f
+    // occupies [f * size, (f + 1) * size); a node's slice of it holds its own members.
+    struct ExactSubtree {
+        bool active = false;
+        std::size_t begin = 0, size = 0;
+        std::vector<double> values, row_values, scratch_values;
+        std::vector<std::uint32_t> locals, scratch_locals, position_of;
+    } exact_;
 };
 
 }  // namespace
