@@ -1,0 +1,411 @@
+// The speed benchmark of issue 5 (`npm run bench`): scikit-learn's forest fit against the whole
+// probe of one layer (forest + wavelets + tau-curve + alpha*, one seed) in the native CLI and both
+// WebAssembly builds in Node, on the workloads of bench/generate.py; peak memory; time versus
+// samples and features; the recorded numbers (bench/parity.sh). Everything in the report is
+// measured by the run; nothing is copied from elsewhere.
+//
+//   npm run bench                      everything; writes bench/RESULTS.md
+//   npm run bench -- W1 scaling        only these parts (W1 W2 W3 scaling parity); writes
+//                                      bench/data/RESULTS.partial.md instead
+// Environment:
+//   BENCH_REPEATS=3           runs of each native/WebAssembly measurement (the median is reported)
+//   BENCH_SKLEARN_REPEATS=3   scikit-learn fits on W1 and W2 (median)
+//   BENCH_SKLEARN_REPEATS_W3=1  scikit-learn fits on W3 (about a minute each on 2 cores)
+//   BENCH_SCALING_REPEATS=3   runs per scaling point (median)
+//   BENCH_NO_BUILD=1          use the builds as they are (no ensure-deps, no build scripts)
+//   BENCH_OUT=PATH            where to write the report
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const data = path.join(root, 'bench/data');
+const cli = path.join(root, 'build/bin/sparsity-probe');
+const python = '/usr/bin/python3';
+const MiB = 1024 * 1024;
+
+const PARTS = ['W1', 'W2', 'W3', 'scaling', 'parity'];
+const WORKLOADS = {
+  W1: { description: '10,000 × 512, 10 classes, unstructured random features', target: 25 },
+  W2: { description: '4,000 × 1,280, 10 classes, features with class structure', target: 25 },
+  W3: { description: '50,000 × 256, 100 classes, Gaussian class clusters', target: 10 },
+};
+const TARGET_WASM_THREADS = 1.6;
+const TARGET_WASM_SINGLE = 3;
+
+const selected = process.argv.slice(2);
+for (const part of selected) {
+  if (!PARTS.includes(part)) {
+    console.error(`bench: unknown part ${part}; choose from ${PARTS.join(' ')}`);
+    process.exit(2);
+  }
+}
+const full = selected.length === 0;
+const parts = full ? PARTS : PARTS.filter((p) => selected.includes(p));
+const envInt = (name, fallback) => {
+  const value = process.env[name];
+  return value === undefined || value === '' ? fallback : Math.max(1, Number.parseInt(value, 10));
+};
+const REPEATS = envInt('BENCH_REPEATS', 3);
+const SKLEARN_REPEATS = envInt('BENCH_SKLEARN_REPEATS', 3);
+const SKLEARN_REPEATS_W3 = envInt('BENCH_SKLEARN_REPEATS_W3', 1);
+const SCALING_REPEATS = envInt('BENCH_SCALING_REPEATS', 3);
+const out = process.env.BENCH_OUT || path.join(root, full ? 'bench/RESULTS.md' : 'bench/data/RESULTS.partial.md');
+const hardware = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+const wasmThreads = Math.min(hardware, 8); // what createProbe gives Node (maxThreads 8)
+
+const startedAt = Date.now();
+const log = (message) => console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  if (result.error) throw result.error;
+  if (result.status !== 0 && !options.allowFailure) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}:\n${result.stderr}`);
+  }
+  return result;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+// The computed part of a layer: everything but the timing and the file it came from.
+function comparable(layer) {
+  const { seconds, model, ...rest } = layer;
+  return JSON.stringify(rest);
+}
+
+// How two layers' documents differ: the numbers that are not equal, the largest relative
+// difference among them and where the first one is.
+function difference(a, b, where = '', found = { count: 0, maxRelative: 0, first: '' }) {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (a !== b && !(Number.isNaN(a) && Number.isNaN(b))) {
+      found.count += 1;
+      found.maxRelative = Math.max(found.maxRelative, Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+      if (!found.first) found.first = where;
+    }
+  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (key === 'seconds' || key === 'model') continue;
+      difference(a[key], b[key], Array.isArray(a) ? `${where}[${key}]` : `${where}.${key}`, found);
+    }
+  } else if (a !== b) {
+    found.count += 1;
+    found.maxRelative = Infinity;
+    if (!found.first) found.first = where;
+  }
+  return found;
+}
+
+// The probe's answers: α* and τ* (per seed and overall) and the M-term rate.
+const answers = (layer) => JSON.stringify([layer.alpha, layer.alpha_per_seed, layer.tau_star, layer.tau_star_per_seed, layer.alpha_mterm, layer.status]);
+
+function npyShape(file) {
+  const fd = fs.openSync(file, 'r');
+  const head = Buffer.alloc(4096);
+  fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  const match = /'shape':\s*\(([^)]*)\)/.exec(head.toString('latin1'));
+  return match[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+}
+
+// ---------------------------------------------------------------- measurements
+
+// The native CLI on one layer: the layer's own seconds, the process's wall time and max RSS.
+function nativeRun(folder, name, threads) {
+  const args = ['-f', '%e %M', cli, 'analyze', `${name}.npy`, 'labels.npy', '--seeds', '1', '--json', '-'];
+  if (threads) args.push('--threads', String(threads));
+  const result = run('/usr/bin/time', args, { cwd: folder });
+  const [wall, rss] = result.stderr.trim().split('\n').pop().trim().split(/\s+/).map(Number);
+  const layer = JSON.parse(result.stdout).layers[0];
+  return { seconds: layer.seconds, wall, peak_bytes: rss * 1024, layer };
+}
+
+function wasmRun(folder, name, build) {
+  const args = ['-f', '%e %M', process.execPath, path.join(root, 'bench/wasm_probe.mjs'), build, folder, name];
+  if (build === 'threads') args.push('--threads', String(wasmThreads));
+  const result = run('/usr/bin/time', args);
+  const [wall] = result.stderr.trim().split('\n').pop().trim().split(/\s+/).map(Number);
+  const report = JSON.parse(result.stdout.trim().split('\n').pop());
+  return { seconds: report.seconds, wall, heap_bytes: report.heap_bytes, rss_bytes: report.max_rss_kib * 1024, layer: report.layer };
+}
+
+function sklearnRun(folder, name) {
+  const result = run(python, [path.join(root, 'bench/sklearn_fit.py'), folder, name]);
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
+function workload(id) {
+  const folder = path.join(data, id);
+  const [samples, features] = npyShape(path.join(folder, `${id}.npy`));
+  const inputBytes = samples * features * 4;
+  const limit = 2 * inputBytes + 64 * MiB;
+  const sklearnRepeats = id === 'W3' ? SKLEARN_REPEATS_W3 : SKLEARN_REPEATS;
+
+  const sklearn = [];
+  for (let r = 0; r < sklearnRepeats; ++r) {
+    log(`${id}: scikit-learn fit ${r + 1}/${sklearnRepeats}`);
+    sklearn.push(sklearnRun(folder, id));
+  }
+  // Round-robin, so that a change in the machine's load touches every configuration alike.
+  const runs = { native: [], native1: [], threads: [], single: [] };
+  for (let r = 0; r < REPEATS; ++r) {
+    log(`${id}: native (all cores), native (1 thread), wasm threads, wasm single: round ${r + 1}/${REPEATS}`);
+    runs.native.push(nativeRun(folder, id, 0));
+    runs.native1.push(nativeRun(folder, id, 1));
+    runs.threads.push(wasmRun(folder, id, 'threads'));
+    runs.single.push(wasmRun(folder, id, 'single'));
+  }
+  const reference = runs.native[0].layer;
+  const same = {}; // whole documents (timings aside) identical to the first native run's
+  const sameAlpha = {}; // alpha*, tau*, alpha_mterm identical
+  const diffs = {};
+  for (const [key, list] of Object.entries(runs)) {
+    same[key] = list.every((m) => comparable(m.layer) === comparable(reference));
+    sameAlpha[key] = list.every((m) => answers(m.layer) === answers(reference));
+    diffs[key] = difference(reference, list.find((m) => comparable(m.layer) !== comparable(reference))?.layer ?? reference);
+  }
+  const summary = (list) => ({
+    seconds: median(list.map((m) => m.seconds)),
+    wall: median(list.map((m) => m.wall)),
+    all: list.map((m) => m.seconds),
+  });
+  const result = {
+    id, samples, features, classes: runs.native[0].layer.classes, input_bytes: inputBytes, limit_bytes: limit,
+    alpha: runs.native[0].layer.alpha, tau_star: runs.native[0].layer.tau_star, wavelets: runs.native[0].layer.wavelets,
+    sklearn: {
+      seconds: median(sklearn.map((s) => s.seconds)), all: sklearn.map((s) => s.seconds), runs: sklearn.length,
+      peak_bytes: Math.max(...sklearn.map((s) => s.peak_kib)) * 1024, nodes: sklearn[0].nodes, version: sklearn[0].sklearn,
+    },
+    native: { ...summary(runs.native), peak_bytes: Math.max(...runs.native.map((m) => m.peak_bytes)) },
+    native1: { ...summary(runs.native1), peak_bytes: Math.max(...runs.native1.map((m) => m.peak_bytes)) },
+    threads: {
+      ...summary(runs.threads), heap_bytes: Math.max(...runs.threads.map((m) => m.heap_bytes)),
+      rss_bytes: Math.max(...runs.threads.map((m) => m.rss_bytes)),
+    },
+    single: {
+      ...summary(runs.single), heap_bytes: Math.max(...runs.single.map((m) => m.heap_bytes)),
+      rss_bytes: Math.max(...runs.single.map((m) => m.rss_bytes)),
+    },
+    same, same_alpha: sameAlpha, diffs,
+  };
+  result.ratios = {
+    sklearn_native: result.sklearn.seconds / result.native.seconds,
+    threads_native: result.threads.seconds / result.native.seconds,
+    single_native1: result.single.seconds / result.native1.seconds,
+  };
+  log(`${id}: sklearn ${result.sklearn.seconds.toFixed(2)} s, native ${result.native.seconds.toFixed(3)} s ` +
+      `(${result.ratios.sklearn_native.toFixed(1)}x), wasm threads ${result.ratios.threads_native.toFixed(2)}x, ` +
+      `wasm single ${result.ratios.single_native1.toFixed(2)}x of native 1 thread`);
+  return result;
+}
+
+function scaling() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(data, 'manifest.json'), 'utf8'));
+  const points = [
+    ...manifest.scaling_n.map((n) => ({ axis: 'samples', n, d: manifest.scaling_n_features })),
+    ...manifest.scaling_d.map((d) => ({ axis: 'features', n: manifest.scaling_d_samples, d })),
+  ];
+  const rows = [];
+  for (const point of points) {
+    const folder = path.join(data, 'scaling', `n${point.n}_d${point.d}`);
+    const measured = [];
+    for (let r = 0; r < SCALING_REPEATS; ++r) measured.push(nativeRun(folder, 'X', 0));
+    const seconds = median(measured.map((m) => m.seconds));
+    const layer = measured[0].layer;
+    rows.push({
+      ...point, seconds, all: measured.map((m) => m.seconds), wavelets: layer.wavelets, alpha: layer.alpha,
+      ns_per_value: (seconds / (point.n * point.d)) * 1e9,
+      peak_bytes: Math.max(...measured.map((m) => m.peak_bytes)), input_bytes: point.n * point.d * 4,
+    });
+    log(`scaling n=${point.n} d=${point.d}: ${seconds.toFixed(3)} s`);
+  }
+  return rows;
+}
+
+function parity() {
+  const ref = path.join(data, 'parity');
+  const recorded = fs.existsSync(ref) ? fs.readdirSync(ref).filter((f) => f.endsWith('.json')) : [];
+  if (recorded.length === 0) return { recorded: 0 };
+  const newest = Math.max(...recorded.map((f) => fs.statSync(path.join(ref, f)).mtimeMs));
+  const result = run('bash', [path.join(root, 'bench/parity.sh'), 'check'], { allowFailure: true });
+  const lines = result.stdout.trim().split('\n').filter(Boolean);
+  return {
+    recorded: recorded.length, recorded_at: new Date(newest).toISOString(), ok: result.status === 0,
+    same: lines.filter((l) => l.startsWith('same:')).length,
+    differs: lines.filter((l) => l.startsWith('DIFFERS')),
+    error: result.status !== 0 && !lines.some((l) => l.startsWith('DIFFERS')) ? result.stderr.trim().split('\n').slice(-3).join(' ') : '',
+  };
+}
+
+// ---------------------------------------------------------------- the machine
+
+function firstLine(command, args) {
+  try {
+    const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
+    return (result.stdout || result.stderr || '').trim().split('\n')[0];
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machine() {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const model = (/^model name\s*:\s*(.*)$/m.exec(cpuinfo) || [])[1] || os.cpus()[0]?.model || 'unknown';
+  const memTotal = Number((/^MemTotal:\s*(\d+)/m.exec(fs.readFileSync('/proc/meminfo', 'utf8')) || [])[1] || 0) * 1024;
+  const osRelease = fs.existsSync('/etc/os-release') ? fs.readFileSync('/etc/os-release', 'utf8') : '';
+  const pretty = (/^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease) || [])[1] || os.type();
+  const versions = JSON.parse(run(python, ['-c',
+    'import json, sys, numpy, sklearn, scipy; print(json.dumps({"python": sys.version.split()[0], "numpy": numpy.__version__, "sklearn": sklearn.__version__, "scipy": scipy.__version__}))']).stdout);
+  const gitHead = firstLine('git', ['-C', root, 'log', '-1', '--format=%h %s']);
+  const dirty = run('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'include', 'CMakeLists.txt'], { allowFailure: true }).stdout.trim();
+  return {
+    cpu: model, hardware_threads: hardware, memory_bytes: memTotal, os: `${pretty}, Linux ${os.release()}`,
+    gxx: firstLine('g++', ['--version']), emcc: firstLine('emcc', ['--version']), node: process.version, ...versions,
+    git: gitHead, dirty: dirty ? dirty.split('\n').map((l) => l.trim()) : [], date: new Date().toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------- the report
+
+const fmtS = (s) => (s >= 100 ? s.toFixed(0) : s >= 10 ? s.toFixed(1) : s >= 1 ? s.toFixed(2) : s.toFixed(3));
+const fmtX = (x) => (x >= 10 ? x.toFixed(1) : x.toFixed(2)) + '×';
+const fmtMiB = (b) => (b / MiB).toFixed(1);
+const mark = (ok) => (ok ? 'met' : '**NOT met**');
+
+function report({ info, loadBefore, loadAfter, results, scalingRows, parityResult, elapsed }) {
+  const lines = [];
+  const push = (...l) => lines.push(...l);
+  push('# Benchmark results (issue 5)', '');
+  push(`Written by \`npm run bench${full ? '' : ' -- ' + parts.join(' ')}\` (bench/run.mjs) on ${info.date}; the whole run took ${(elapsed / 60000).toFixed(1)} minutes. ` +
+       'Every number below was measured by that run.', '');
+  push('## Machine', '');
+  push(`- CPU: ${info.cpu}, ${info.hardware_threads} hardware threads; memory ${(info.memory_bytes / 2 ** 30).toFixed(1)} GiB`);
+  push(`- OS: ${info.os}`);
+  push(`- Compilers: ${info.gxx}; ${info.emcc}; Node ${info.node}`);
+  push(`- Peer: scikit-learn ${info.sklearn} (NumPy ${info.numpy}, SciPy ${info.scipy}, Python ${info.python}), Debian packages`);
+  push(`- Source: ${info.git}${info.dirty.length ? ` — with uncommitted changes in the working tree (${info.dirty.join(', ')})` : ''}`);
+  push(`- Load average (1 min) before the run ${loadBefore}, after ${loadAfter} (other work on the machine slows every column alike only roughly; the runs are interleaved round-robin to spread it)`, '');
+
+  push('## What is measured', '');
+  push('- **Workloads**: bench/generate.py, one fixed seed each; `analyze X.npy labels.npy --seeds 1` with the defaults (3 trees, depth 15, all features per split, bootstrap).');
+  push('- **Probe time** (native and WebAssembly alike): the `"seconds"` the results document reports for the layer — the whole probe of the layer (normalisation, binning, forest, wavelets, τ-curve, α\\*, M-term), ' +
+       'not reading the file, starting the process or instantiating the module. The process wall times (which include those) are in a second table.');
+  push(`- **native**: build/bin/sparsity-probe with its default thread count (all ${info.hardware_threads} cores); **native 1t**: \`--threads 1\`.`);
+  push(`- **wasm threads** / **wasm single**: build/wasm/sparsity-probe-{threads,single} loaded in Node by bench/wasm_probe.mjs (threads build with a pool of ${wasmThreads}, as \`createProbe\` gives Node), the layer staged into the module's heap from the same .npy files.`);
+  push(`- **scikit-learn**: bench/sklearn_fit.py — RandomForestRegressor(n_estimators=3, max_depth=15, max_features=1.0, bootstrap=True, n_jobs=-1) on the same one-hot targets; the fit alone is timed.`);
+  push(`- Medians of ${REPEATS} runs for native and WebAssembly (interleaved round-robin), of ${SKLEARN_REPEATS} scikit-learn fits on W1 and W2 and of ${SKLEARN_REPEATS_W3} on W3 (a W3 fit takes about a minute on this machine).`);
+  push('- **Peak memory**: native — the process\'s maximum resident set (`/usr/bin/time -f %M`); WebAssembly — the module\'s memory (`wasmMemory.buffer.byteLength`) at the end of the run, which only grows, so it is the peak; ' +
+       'the Node process\'s maximum resident set is shown too but is mostly Node itself. Limit: 2 × the input array (samples × features × 4 bytes) + 64 MiB.', '');
+
+  if (results.length) {
+    push('## Speed', '');
+    push('| workload | scikit-learn fit s | native s | native 1t s | wasm threads s | wasm single s | sklearn / native | wasm threads / native | wasm single / native 1t |');
+    push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of results) {
+      push(`| ${r.id} (${r.samples.toLocaleString('en')} × ${r.features.toLocaleString('en')}, ${r.classes} classes) | ${fmtS(r.sklearn.seconds)} | ${fmtS(r.native.seconds)} | ${fmtS(r.native1.seconds)} | ` +
+           `${fmtS(r.threads.seconds)} | ${fmtS(r.single.seconds)} | ${fmtX(r.ratios.sklearn_native)} | ${fmtX(r.ratios.threads_native)} | ${fmtX(r.ratios.single_native1)} |`);
+    }
+    push('', '### Targets', '');
+    push('| workload | native ≥ N× faster than sklearn | wasm threads within 1.6× of native | wasm single within 3× of native 1t | native peak ≤ limit | wasm threads heap ≤ limit | wasm single heap ≤ limit | wasm α* = native α* | whole documents identical |');
+    push('|---|---|---|---|---|---|---|---|---|');
+    for (const r of results) {
+      const target = WORKLOADS[r.id].target;
+      const sameAll = Object.values(r.same).every(Boolean);
+      const sameAlpha = Object.values(r.same_alpha).every(Boolean);
+      push(`| ${r.id} | ${mark(r.ratios.sklearn_native >= target)} (${fmtX(r.ratios.sklearn_native)} vs ${target}×) | ${mark(r.ratios.threads_native <= TARGET_WASM_THREADS)} (${fmtX(r.ratios.threads_native)}) | ` +
+           `${mark(r.ratios.single_native1 <= TARGET_WASM_SINGLE)} (${fmtX(r.ratios.single_native1)}) | ${mark(r.native.peak_bytes <= r.limit_bytes && r.native1.peak_bytes <= r.limit_bytes)} | ` +
+           `${mark(r.threads.heap_bytes <= r.limit_bytes)} | ${mark(r.single.heap_bytes <= r.limit_bytes)} | ${sameAlpha ? 'yes' : '**NO**'} | ${sameAll ? 'yes' : '**no** (below)'} |`);
+    }
+    push('', '### Peak memory (MiB)', '');
+    push('| workload | input array | limit (2 × input + 64) | native | native 1t | wasm threads heap | wasm single heap | Node RSS, threads | Node RSS, single | scikit-learn RSS |');
+    push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of results) {
+      push(`| ${r.id} | ${fmtMiB(r.input_bytes)} | ${fmtMiB(r.limit_bytes)} | ${fmtMiB(r.native.peak_bytes)} | ${fmtMiB(r.native1.peak_bytes)} | ${fmtMiB(r.threads.heap_bytes)} | ` +
+           `${fmtMiB(r.single.heap_bytes)} | ${fmtMiB(r.threads.rss_bytes)} | ${fmtMiB(r.single.rss_bytes)} | ${fmtMiB(r.sklearn.peak_bytes)} |`);
+    }
+    push('', '### Process wall times (s, medians) and the results', '');
+    push('Wall time of the whole process: native includes reading the .npy files and writing the JSON; WebAssembly also Node\'s start and compiling and instantiating the module.', '');
+    push('| workload | native | native 1t | wasm threads | wasm single | α* | τ* | wavelets | every run | all probe times (s) |');
+    push('|---|---:|---:|---:|---:|---:|---:|---:|---|---|');
+    for (const r of results) {
+      const sameText = Object.values(r.same).every(Boolean) ? 'identical documents'
+        : Object.entries(r.same).filter(([, v]) => !v).map(([k]) => `${k}: ${r.diffs[k].count} number${r.diffs[k].count === 1 ? '' : 's'} differ` +
+          ` (largest relative difference ${r.diffs[k].maxRelative.toExponential(1)}, first at ${r.diffs[k].first}); α* ${r.same_alpha[k] ? 'identical' : '**differs**'}`).join('; ');
+      const all = ['sklearn', 'native', 'native1', 'threads', 'single'].map((k) => `${k} ${r[k].all.map(fmtS).join('/')}`).join('; ');
+      push(`| ${r.id} | ${fmtS(r.native.wall)} | ${fmtS(r.native1.wall)} | ${fmtS(r.threads.wall)} | ${fmtS(r.single.wall)} | ${r.alpha.toFixed(4)} | ${r.tau_star.toFixed(2)} | ${r.wavelets} | ${sameText} | ${all} |`);
+    }
+    push('', '"every run": the layer\'s results document (timing and file name aside) of every native run (both thread counts) and every WebAssembly run compared with the first native run, number by number; ' +
+         '"wasm α* = native α*" compares α*, τ* and α_mterm (per seed and overall) and the status.', '');
+  }
+
+  if (scalingRows.length) {
+    push('## Time versus size (native, all cores)', '');
+    push(`W1-style data (uniform features, 10 random classes) from bench/generate.py; median of ${SCALING_REPEATS} runs; probe time as above. ` +
+         'Linear in samples and in features means a constant time per value (samples × features).', '');
+    for (const axis of ['samples', 'features']) {
+      const rows = scalingRows.filter((r) => r.axis === axis);
+      if (!rows.length) continue;
+      const base = rows[0].ns_per_value;
+      push(axis === 'samples' ? `### Samples n, at d = ${rows[0].d}` : `### Features d, at n = ${rows[0].n.toLocaleString('en')}`, '');
+      push('| n | d | probe s | ns per value | relative to the first row | wavelets | peak MiB (limit) |');
+      push('|---:|---:|---:|---:|---:|---:|---:|');
+      for (const r of rows) {
+        push(`| ${r.n.toLocaleString('en')} | ${r.d.toLocaleString('en')} | ${fmtS(r.seconds)} | ${r.ns_per_value.toFixed(2)} | ${(r.ns_per_value / base).toFixed(2)} | ${r.wavelets} | ${fmtMiB(r.peak_bytes)} (${fmtMiB(2 * r.input_bytes + 64 * MiB)}) |`);
+      }
+      push('');
+    }
+  }
+
+  if (parityResult) {
+    push('## The same numbers as before the speed work', '');
+    if (!parityResult.recorded) {
+      push('Not checked: no record in bench/data/parity (record one with `bash bench/parity.sh record` on the commit before the speed work).', '');
+    } else if (parityResult.ok) {
+      push(`\`bash bench/parity.sh check\`: all ${parityResult.same} cases (workloads, non-default settings, demos; each with --threads 1 and 2) give byte-identical documents (timings aside) to the record in bench/data/parity, written ${parityResult.recorded_at}. **met**`, '');
+    } else {
+      push(`\`bash bench/parity.sh check\` against the record of ${parityResult.recorded_at}: **NOT met** — ${parityResult.differs.length ? parityResult.differs.join('; ') : parityResult.error}`, '');
+    }
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+
+function main() {
+  const loadBefore = os.loadavg()[0].toFixed(2);
+  if (!process.env.BENCH_NO_BUILD) {
+    log('dependencies and builds');
+    run('bash', [path.join(root, 'bench/ensure-deps.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    run('bash', [path.join(root, 'scripts/build.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    run('bash', [path.join(root, 'scripts/build-wasm.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  log('workloads');
+  const sets = parts.filter((p) => p !== 'parity');
+  if (parts.includes('parity')) sets.push('W1', 'W2', 'W3', 'scaling');
+  run(python, [path.join(root, 'bench/generate.py'), ...new Set(sets)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const info = machine();
+
+  const results = [];
+  for (const id of ['W1', 'W2', 'W3']) if (parts.includes(id)) results.push(workload(id));
+  const scalingRows = parts.includes('scaling') ? scaling() : [];
+  let parityResult = null;
+  if (parts.includes('parity')) {
+    log('parity (bench/parity.sh check)');
+    parityResult = parity();
+  }
+  const elapsed = Date.now() - startedAt;
+  const text = report({ info, loadBefore, loadAfter: os.loadavg()[0].toFixed(2), results, scalingRows, parityResult, elapsed });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, text + '\n');
+  fs.mkdirSync(data, { recursive: true });
+  fs.writeFileSync(path.join(data, 'results.json'), JSON.stringify({ info, results, scaling: scalingRows, parity: parityResult }, null, 1) + '\n');
+  log(`wrote ${path.relative(root, out)} (raw numbers: bench/data/results.json)`);
+}
+
+main();
