@@ -11,6 +11,12 @@ ref=${2:-bench/data/parity}
 cli=$PWD/build/bin/sparsity-probe
 /usr/bin/python3 bench/generate.py
 mkdir -p "$ref"
+# Which source the record was made from (read by bench/run.mjs for the report).
+if [ "$mode" = record ]; then
+  dirty=$(git status --porcelain -- src include CMakeLists.txt | wc -l)
+  printf '%s %s%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git log -1 --format=%h)" \
+    "$([ "$dirty" -gt 0 ] && echo " plus uncommitted changes to $dirty source files")" > "$ref/RECORDED"
+fi
 
 # name | folder ('' for demos) | arguments
 cases=(

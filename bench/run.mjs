@@ -233,10 +233,12 @@ function parity() {
   const recorded = fs.existsSync(ref) ? fs.readdirSync(ref).filter((f) => f.endsWith('.json')) : [];
   if (recorded.length === 0) return { recorded: 0 };
   const newest = Math.max(...recorded.map((f) => fs.statSync(path.join(ref, f)).mtimeMs));
+  const stamp = path.join(ref, 'RECORDED'); // written by parity.sh record: date and commit
+  const recordedAt = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : `${new Date(newest).toISOString()} (file dates; no RECORDED stamp)`;
   const result = run('bash', [path.join(root, 'bench/parity.sh'), 'check'], { allowFailure: true });
   const lines = result.stdout.trim().split('\n').filter(Boolean);
   return {
-    recorded: recorded.length, recorded_at: new Date(newest).toISOString(), ok: result.status === 0,
+    recorded: recorded.length, recorded_at: recordedAt, ok: result.status === 0,
     same: lines.filter((l) => l.startsWith('same:')).length,
     differs: lines.filter((l) => l.startsWith('DIFFERS')),
     error: result.status !== 0 && !lines.some((l) => l.startsWith('DIFFERS')) ? result.stderr.trim().split('\n').slice(-3).join(' ') : '',
@@ -353,10 +355,10 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
       if (!rows.length) continue;
       const base = rows[0].ns_per_value;
       push(axis === 'samples' ? `### Samples n, at d = ${rows[0].d}` : `### Features d, at n = ${rows[0].n.toLocaleString('en')}`, '');
-      push('| n | d | probe s | ns per value | relative to the first row | wavelets | peak MiB (limit) |');
-      push('|---:|---:|---:|---:|---:|---:|---:|');
+      push('| n | d | probe s | ns per value | relative to the first row | wavelets | peak MiB | limit MiB | peak ≤ limit |');
+      push('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
       for (const r of rows) {
-        push(`| ${r.n.toLocaleString('en')} | ${r.d.toLocaleString('en')} | ${fmtS(r.seconds)} | ${r.ns_per_value.toFixed(2)} | ${(r.ns_per_value / base).toFixed(2)} | ${r.wavelets} | ${fmtMiB(r.peak_bytes)} (${fmtMiB(2 * r.input_bytes + 64 * MiB)}) |`);
+        push(`| ${r.n.toLocaleString('en')} | ${r.d.toLocaleString('en')} | ${fmtS(r.seconds)} | ${r.ns_per_value.toFixed(2)} | ${(r.ns_per_value / base).toFixed(2)} | ${r.wavelets} | ${fmtMiB(r.peak_bytes)} | ${fmtMiB(2 * r.input_bytes + 64 * MiB)} | ${mark(r.peak_bytes <= 2 * r.input_bytes + 64 * MiB)} |`);
       }
       push('');
     }
@@ -367,7 +369,7 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
     if (!parityResult.recorded) {
       push('Not checked: no record in bench/data/parity (record one with `bash bench/parity.sh record` on the commit before the speed work).', '');
     } else if (parityResult.ok) {
-      push(`\`bash bench/parity.sh check\`: all ${parityResult.same} cases (workloads, non-default settings, demos; each with --threads 1 and 2) give byte-identical documents (timings aside) to the record in bench/data/parity, written ${parityResult.recorded_at}. **met**`, '');
+      push(`\`bash bench/parity.sh check\`: all ${parityResult.same} cases (workloads, non-default settings, demos; each with --threads 1 and 2) give byte-identical documents (timings aside) to the record in bench/data/parity (recorded ${parityResult.recorded_at}). **met**`, '');
     } else {
       push(`\`bash bench/parity.sh check\` against the record of ${parityResult.recorded_at}: **NOT met** — ${parityResult.differs.length ? parityResult.differs.join('; ') : parityResult.error}`, '');
     }
