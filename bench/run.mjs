@@ -152,47 +152,53 @@ function workload(id) {
     log(`${id}: scikit-learn fit ${r + 1}/${sklearnRepeats}`);
     sklearn.push(sklearnRun(folder, id));
   }
-  // Round-robin, so that a change in the machine's load touches every configuration alike.
+  // Round-robin, so that a change in the machine's load touches every configuration alike. A run
+  // that fails (a build in flux, out of memory) is reported, not fatal.
   const runs = { native: [], native1: [], threads: [], single: [] };
+  const errors = {};
+  const attempt = (key, measure) => {
+    try {
+      runs[key].push(measure());
+    } catch (error) {
+      errors[key] = errors[key] || String(error.message).split('\n').filter(Boolean).slice(0, 2).join(' ');
+      log(`${id}: ${key} failed: ${errors[key]}`);
+    }
+  };
   for (let r = 0; r < REPEATS; ++r) {
     log(`${id}: native (all cores), native (1 thread), wasm threads, wasm single: round ${r + 1}/${REPEATS}`);
-    runs.native.push(nativeRun(folder, id, 0));
-    runs.native1.push(nativeRun(folder, id, 1));
-    runs.threads.push(wasmRun(folder, id, 'threads'));
-    runs.single.push(wasmRun(folder, id, 'single'));
+    attempt('native', () => nativeRun(folder, id, 0));
+    attempt('native1', () => nativeRun(folder, id, 1));
+    attempt('threads', () => wasmRun(folder, id, 'threads'));
+    attempt('single', () => wasmRun(folder, id, 'single'));
   }
-  const reference = runs.native[0].layer;
+  const reference = (runs.native[0] || runs.native1[0] || {}).layer;
+  if (!reference) throw new Error(`${id}: every native run failed: ${errors.native}`);
   const same = {}; // whole documents (timings aside) identical to the first native run's
   const sameAlpha = {}; // alpha*, tau*, alpha_mterm identical
   const diffs = {};
   for (const [key, list] of Object.entries(runs)) {
-    same[key] = list.every((m) => comparable(m.layer) === comparable(reference));
-    sameAlpha[key] = list.every((m) => answers(m.layer) === answers(reference));
+    same[key] = list.length > 0 && list.every((m) => comparable(m.layer) === comparable(reference));
+    sameAlpha[key] = list.length > 0 && list.every((m) => answers(m.layer) === answers(reference));
     diffs[key] = difference(reference, list.find((m) => comparable(m.layer) !== comparable(reference))?.layer ?? reference);
   }
+  const largest = (list, key) => (list.length ? Math.max(...list.map((m) => m[key])) : NaN);
   const summary = (list) => ({
-    seconds: median(list.map((m) => m.seconds)),
-    wall: median(list.map((m) => m.wall)),
+    seconds: list.length ? median(list.map((m) => m.seconds)) : NaN,
+    wall: list.length ? median(list.map((m) => m.wall)) : NaN,
     all: list.map((m) => m.seconds),
   });
   const result = {
-    id, samples, features, classes: runs.native[0].layer.classes, input_bytes: inputBytes, limit_bytes: limit,
-    alpha: runs.native[0].layer.alpha, tau_star: runs.native[0].layer.tau_star, wavelets: runs.native[0].layer.wavelets,
+    id, samples, features, classes: reference.classes, input_bytes: inputBytes, limit_bytes: limit,
+    alpha: reference.alpha, tau_star: reference.tau_star, wavelets: reference.wavelets,
     sklearn: {
       seconds: median(sklearn.map((s) => s.seconds)), all: sklearn.map((s) => s.seconds), runs: sklearn.length,
       peak_bytes: Math.max(...sklearn.map((s) => s.peak_kib)) * 1024, nodes: sklearn[0].nodes, version: sklearn[0].sklearn,
     },
-    native: { ...summary(runs.native), peak_bytes: Math.max(...runs.native.map((m) => m.peak_bytes)) },
-    native1: { ...summary(runs.native1), peak_bytes: Math.max(...runs.native1.map((m) => m.peak_bytes)) },
-    threads: {
-      ...summary(runs.threads), heap_bytes: Math.max(...runs.threads.map((m) => m.heap_bytes)),
-      rss_bytes: Math.max(...runs.threads.map((m) => m.rss_bytes)),
-    },
-    single: {
-      ...summary(runs.single), heap_bytes: Math.max(...runs.single.map((m) => m.heap_bytes)),
-      rss_bytes: Math.max(...runs.single.map((m) => m.rss_bytes)),
-    },
-    same, same_alpha: sameAlpha, diffs,
+    native: { ...summary(runs.native), peak_bytes: largest(runs.native, 'peak_bytes') },
+    native1: { ...summary(runs.native1), peak_bytes: largest(runs.native1, 'peak_bytes') },
+    threads: { ...summary(runs.threads), heap_bytes: largest(runs.threads, 'heap_bytes'), rss_bytes: largest(runs.threads, 'rss_bytes') },
+    single: { ...summary(runs.single), heap_bytes: largest(runs.single, 'heap_bytes'), rss_bytes: largest(runs.single, 'rss_bytes') },
+    same, same_alpha: sameAlpha, diffs, errors,
   };
   result.ratios = {
     sklearn_native: result.sklearn.seconds / result.native.seconds,
@@ -275,9 +281,9 @@ function machine() {
 
 // ---------------------------------------------------------------- the report
 
-const fmtS = (s) => (s >= 100 ? s.toFixed(0) : s >= 10 ? s.toFixed(1) : s >= 1 ? s.toFixed(2) : s.toFixed(3));
-const fmtX = (x) => (x >= 10 ? x.toFixed(1) : x.toFixed(2)) + '×';
-const fmtMiB = (b) => (b / MiB).toFixed(1);
+const fmtS = (s) => (!Number.isFinite(s) ? 'failed' : s >= 100 ? s.toFixed(0) : s >= 10 ? s.toFixed(1) : s >= 1 ? s.toFixed(2) : s.toFixed(3));
+const fmtX = (x) => (!Number.isFinite(x) ? '–' : x >= 10 ? x.toFixed(1) : x.toFixed(2)) + '×';
+const fmtMiB = (b) => (Number.isFinite(b) ? (b / MiB).toFixed(1) : 'failed');
 const mark = (ok) => (ok ? 'met' : '**NOT met**');
 
 function report({ info, loadBefore, loadAfter, results, scalingRows, parityResult, elapsed }) {
@@ -344,6 +350,10 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
     }
     push('', '"every run": the layer\'s results document (timing and file name aside) of every native run (both thread counts) and every WebAssembly run compared with the first native run, number by number; ' +
          '"wasm α* = native α*" compares α*, τ* and α_mterm (per seed and overall) and the status.', '');
+    for (const r of results) {
+      for (const [key, message] of Object.entries(r.errors)) push(`- **${r.id} ${key} failed** (${r[key].all.length} of ${REPEATS} runs succeeded): ${message}`);
+    }
+    if (results.some((r) => Object.keys(r.errors).length)) push('');
   }
 
   if (scalingRows.length) {

@@ -72,7 +72,15 @@ async function main() {
   const layer = readNpy(path.join(folder, `${name}.npy`));
   const labels = readNpy(path.join(folder, 'labels.npy'));
   const [samples, features] = layer.shape;
-  const layerPointer = core.stageLayer(samples, features);
+  // stageLayer(name, samples, features) in newer bindings, stageLayer(samples, features) before.
+  let layerPointer;
+  try {
+    layerPointer = core.stageLayer(name, samples, features);
+  } catch (error) {
+    if (!/expected 2 args/.test(String(error && error.message))) throw error;
+    layerPointer = core.stageLayer(samples, features);
+  }
+  if (!layerPointer) throw new Error(`layer ${name}: the module refused or could not allocate ${samples} x ${features} values`);
   new Float32Array(memory(), layerPointer, samples * features).set(layer.data);
   const labelsPointer = core.stageLabels(labels.data.length);
   new Int32Array(memory(), labelsPointer, labels.data.length).set(labels.data);
