@@ -34,6 +34,15 @@ struct Side {
     std::uint64_t sum_squares = 0;
 };
 
+// Counts stay far below 2^63, and the signed conversion is one instruction where the unsigned
+// one branches; the value is the same.
+inline double as_double(std::uint64_t count) { return static_cast<double>(static_cast<std::int64_t>(count)); }
+
+struct ClassTally {
+    std::uint64_t left = 0;
+    std::uint64_t total = 0;
+};
+
 // What the sweeps need of a drawn sample, looked up by its position in the tree's member list.
 struct Member {
     std::uint32_t label;
@@ -51,8 +60,7 @@ public:
           d_(data.layer.features()),
           weight_(n_, 0),
           local_of_(n_, 0),
-          left_counts_(data.targets.classes(), 0),
-          totals_(data.targets.classes(), 0),
+          tallies_(data.targets.classes()),
           box_low_(d_, 0.0),
           box_high_(d_, 1.0),
           feature_order_(d_) {
@@ -94,10 +102,9 @@ private:
     void build_lists() {
         count_ = members_.size();
         if (count_ < settings_.exact_below) return;
-        list_locals_.resize(count_ * d_);
-        list_codes_.resize(count_ * d_);
-        scratch_locals_.resize(count_);
-        scratch_codes_.resize(count_);
+        if (count_ > max_tree_samples) throw InputError("a tree's bootstrap sample holds more than 16,777,216 distinct samples (subsample the rows)");
+        list_.resize(count_ * d_);
+        scratch_list_.resize(count_);
         for (std::size_t f = 0; f < d_; ++f) {
             const std::uint8_t* codes = data_.bins.column(f);
             std::uint32_t offsets[BinnedFeatures::max_bins] = {};
@@ -108,13 +115,10 @@ private:
                 offset = running;
                 running += here;
             }
-            std::uint32_t* locals = &list_locals_[f * count_];
-            std::uint8_t* sorted_codes = &list_codes_[f * count_];
+            std::uint32_t* list = &list_[f * count_];
             for (std::size_t local = 0; local < count_; ++local) {
                 const std::uint8_t code = codes[members_[local]];
-                const std::uint32_t at = offsets[code]++;
-                locals[at] = static_cast<std::uint32_t>(local);
-                sorted_codes[at] = code;
+                list[offsets[code]++] = entry(local, code);
             }
         }
     }
@@ -150,7 +154,7 @@ private:
             if (exact)
                 partition_exact_columns(begin, middle, end);
             else
-                partition_lists(begin, middle, end);
+                partition_lists(begin, end);
         }
 
         const std::size_t f = split.feature;
@@ -181,17 +185,17 @@ private:
         touched_.clear();
         for (std::size_t j = begin; j < end; ++j) {
             const Member& member = member_[local_of_[members_[j]]];
-            if (totals_[member.label] == 0) touched_.push_back(member.label);
-            totals_[member.label] += member.weight;
+            if (tallies_[member.label].left == 0) touched_.push_back(member.label);
+            tallies_[member.label].left += member.weight;
         }
         std::sort(touched_.begin(), touched_.end());
         Side side;
         for (const std::uint32_t k : touched_) {
-            const std::uint64_t c = totals_[k];
+            const std::uint64_t c = tallies_[k].left;
             tree_.class_counts.push_back({k, static_cast<std::uint32_t>(c)});
             side.weight += c;
             side.sum_squares += c * c;
-            totals_[k] = 0;
+            tallies_[k].left = 0;
         }
         side.distinct = end - begin;
         tree_.nodes[id].weight = side.weight;
@@ -204,7 +208,7 @@ private:
             for (std::size_t j = 0; j < tries_; ++j) std::swap(feature_order_[j], feature_order_[j + random_.below(d_ - j)]);
         }
         // The sweeps derive the right side as the node's totals minus the left side.
-        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) totals_[c->label] = c->weight;
+        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) tallies_[c->label].total = c->weight;
         Split best;
         for (std::size_t j = 0; j < tries_; ++j) {
             const std::size_t f = feature_order_[j];
@@ -214,30 +218,38 @@ private:
             else
                 binned_search(f, begin, end, all, best);
             // Only the left counts change during a sweep; the node's classes are all it touched.
-            for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) left_counts_[c->label] = 0;
+            for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) tallies_[c->label].left = 0;
         }
-        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) totals_[c->label] = 0;
+        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) tallies_[c->label].total = 0;
         return best;
     }
 
-    // Move member `local` from the right side to the left side of a sweep.
-    void move_left(std::uint32_t local, Side& left, Side& right) {
-        const Member member = member_[local];
-        const std::uint64_t w = member.weight;
-        const std::uint64_t l = left_counts_[member.label], r = totals_[member.label] - l;
-        left.sum_squares += 2 * w * l + w * w;
-        right.sum_squares -= 2 * w * r - w * w;
-        left_counts_[member.label] = l + w;
-        left.weight += w;
-        right.weight -= w;
-        ++left.distinct;
-        --right.distinct;
-    }
+    // A sweep moves members from the right side to the left one in list order. Only the left
+    // side is tallied: with T_k the node's class totals and l_k the left counts,
+    //   Σ_k (T_k − l_k)² = Σ_k T_k² − 2 Σ_k T_k l_k + Σ_k l_k²,
+    // so the right side's Σ c_k² follows from Σ T_k l_k, which grows by w·T_k per move.
+    struct Sweep {
+        const Side& all;
+        std::uint64_t weight = 0, sum_squares = 0, cross = 0;
+        std::size_t moved = 0;
 
-    void consider(const Side& left, const Side& right, std::size_t feature, double below, double above, Split& best) {
-        if (left.distinct < settings_.min_samples_leaf || right.distinct < settings_.min_samples_leaf) return;
-        const double score = static_cast<double>(left.sum_squares) / static_cast<double>(left.weight) +
-                             static_cast<double>(right.sum_squares) / static_cast<double>(right.weight);
+        void move(const Member member, ClassTally* tallies) {
+            ClassTally& tally = tallies[member.label];
+            const std::uint64_t w = member.weight;
+            sum_squares += w * (2 * tally.left + w);
+            cross += w * tally.total;
+            tally.left += w;
+            weight += w;
+            ++moved;
+        }
+    };
+
+    void consider(const Sweep& sweep, std::size_t feature, double below, double above, Split& best) {
+        const std::size_t min_leaf = settings_.min_samples_leaf;
+        if (sweep.moved < min_leaf || sweep.all.distinct - sweep.moved < min_leaf) return;
+        const std::uint64_t right_sum_squares = sweep.all.sum_squares - 2 * sweep.cross + sweep.sum_squares;
+        const double score = as_double(sweep.sum_squares) / as_double(sweep.weight) +
+                             as_double(right_sum_squares) / as_double(sweep.all.weight - sweep.weight);
         if (score > best.score) {
             double threshold = 0.5 * (below + above);
             if (!(threshold < above)) threshold = below;  // adjacent doubles: keep below <= t < above
@@ -249,14 +261,15 @@ private:
     // that bound them.
     void binned_search(std::size_t f, std::size_t begin, std::size_t end, const Side& all, Split& best) {
         const std::size_t count = end - begin;
-        const std::uint32_t* locals = &list_locals_[f * count_ + begin];
-        const std::uint8_t* codes = &list_codes_[f * count_ + begin];
-        if (codes[0] == codes[count - 1]) return;
-        Side left, right = all;
+        const std::uint32_t* list = &list_[f * count_ + begin];
+        if (code_of(list[0]) == code_of(list[count - 1])) return;
+        Sweep sweep{all};
+        const Member* member = member_.data();
+        ClassTally* tallies = tallies_.data();
         for (std::size_t j = 0; j + 1 < count; ++j) {
-            move_left(locals[j], left, right);
-            if (codes[j] != codes[j + 1])
-                consider(left, right, f, data_.bins.high(f, codes[j]), data_.bins.low(f, codes[j + 1]), best);
+            sweep.move(member[local_of_entry(list[j])], tallies);
+            if (code_of(list[j]) != code_of(list[j + 1]))
+                consider(sweep, f, data_.bins.high(f, code_of(list[j])), data_.bins.low(f, code_of(list[j + 1])), best);
         }
     }
 
@@ -267,10 +280,12 @@ private:
         const double* values = &exact_.values[offset];
         const std::uint32_t* locals = &exact_.locals[offset];
         if (values[0] == values[count - 1]) return;
-        Side left, right = all;
+        Sweep sweep{all};
+        const Member* member = member_.data();
+        ClassTally* tallies = tallies_.data();
         for (std::size_t j = 0; j + 1 < count; ++j) {
-            move_left(locals[j], left, right);
-            if (values[j] < values[j + 1]) consider(left, right, f, values[j], values[j + 1], best);
+            sweep.move(member[locals[j]], tallies);
+            if (values[j] < values[j + 1]) consider(sweep, f, values[j], values[j + 1], best);
         }
     }
 
@@ -295,27 +310,20 @@ private:
 
     // Every list's slice of the node is stably partitioned like the members, so both children's
     // slices stay in bin order.
-    void partition_lists(std::size_t begin, std::size_t middle, std::size_t end) {
+    void partition_lists(std::size_t begin, std::size_t end) {
         const std::size_t count = end - begin;
         for (std::size_t f = 0; f < d_; ++f) {
-            std::uint32_t* locals = &list_locals_[f * count_ + begin];
-            std::uint8_t* codes = &list_codes_[f * count_ + begin];
+            std::uint32_t* list = &list_[f * count_ + begin];
             std::size_t left = 0, right = 0;
             for (std::size_t j = 0; j < count; ++j) {
-                const std::uint32_t local = locals[j];
-                const std::uint8_t code = codes[j];
-                if (goes_left_[local]) {
-                    locals[left] = local;
-                    codes[left++] = code;
-                } else {
-                    scratch_locals_[right] = local;
-                    scratch_codes_[right++] = code;
-                }
+                const std::uint32_t e = list[j];
+                if (goes_left_[local_of_entry(e)])
+                    list[left++] = e;
+                else
+                    scratch_list_[right++] = e;
             }
-            std::copy_n(scratch_locals_.begin(), right, locals + left);
-            std::copy_n(scratch_codes_.begin(), right, codes + left);
+            std::copy_n(scratch_list_.begin(), right, list + left);
         }
-        (void)middle;
     }
 
     // Entering a node below `exact_below`: every feature's values of its samples are sorted once
@@ -340,13 +348,14 @@ private:
             exact_.position_of[local_of_[i]] = static_cast<std::uint32_t>(p);
             for (std::size_t f = 0; f < d_; ++f) exact_.row_values[f * count + p] = data_.layer(i, f);
         }
-        const bool from_lists = !list_locals_.empty();
+        const bool from_lists = !list_.empty();
         for (std::size_t f = 0; f < d_; ++f) {
             double* values = &exact_.values[f * count];
             std::uint32_t* locals = &exact_.locals[f * count];
             const double* row_values = &exact_.row_values[f * count];
             for (std::size_t j = 0; j < count; ++j) {
-                const std::uint32_t local = from_lists ? list_locals_[f * count_ + begin + j] : local_of_[members_[begin + j]];
+                const std::uint32_t local =
+                    from_lists ? local_of_entry(list_[f * count_ + begin + j]) : local_of_[members_[begin + j]];
                 locals[j] = local;
                 values[j] = row_values[exact_.position_of[local]];
             }
@@ -405,12 +414,15 @@ private:
     std::vector<std::uint8_t> goes_left_;  // by local, for the node being partitioned
     std::vector<std::uint32_t> scratch_members_;
 
-    // Per feature f, [f * count_, (f + 1) * count_): locals in bin order within each node's slice.
+    // Per feature f, [f * count_, (f + 1) * count_): entries (local, bin code) in bin order
+    // within each node's slice, packed in 32 bits because the sweeps are bound by memory traffic.
+    static std::uint32_t entry(std::size_t local, std::uint8_t code) { return static_cast<std::uint32_t>(local << 8) | code; }
+    static std::uint32_t local_of_entry(std::uint32_t e) { return e >> 8; }
+    static std::uint8_t code_of(std::uint32_t e) { return static_cast<std::uint8_t>(e & 0xFF); }
     std::size_t count_ = 0;
-    std::vector<std::uint32_t> list_locals_, scratch_locals_;
-    std::vector<std::uint8_t> list_codes_, scratch_codes_;
+    std::vector<std::uint32_t> list_, scratch_list_;
 
-    std::vector<std::uint64_t> left_counts_, totals_;
+    std::vector<ClassTally> tallies_;  // by class: left counts during a sweep, the node's totals
     std::vector<std::uint32_t> touched_;
     std::vector<double> box_low_, box_high_;
     std::vector<std::uint32_t> feature_order_;
