@@ -17,6 +17,10 @@
 
 namespace sparsity_probe {
 
+// Trees address their samples with 24 bits (the split search streams 32-bit entries holding a
+// sample and its bin code), so a layer has at most 2^24 samples.
+constexpr std::size_t max_tree_samples = std::size_t{1} << 24;
+
 // What a tree is fitted to: the normalised layer, its bins, and the one-hot targets.
 struct TrainingSet {
     const NormalizedLayer& layer;

@@ -21,8 +21,13 @@ public:
     // Computed in double with one fixed formula everywhere (binning, exact search, routing), so
     // every comparison with a split threshold sees the same number.
     double operator()(std::size_t sample, std::size_t feature) const {
-        const double v = (static_cast<double>(layer_->values[sample * layer_->features + feature]) - min_[feature]) *
-                         inverse_range_[feature];
+        return normalize(layer_->values[sample * layer_->features + feature], feature);
+    }
+
+    // The same map for a raw value already at hand (it is monotone: sorting raw values sorts the
+    // normalised ones).
+    double normalize(float raw, std::size_t feature) const {
+        const double v = (static_cast<double>(raw) - min_[feature]) * inverse_range_[feature];
         return v < 1.0 ? v : 1.0;
     }
 

@@ -1,11 +1,47 @@
 #include "sparsity_probe/binning.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "task_pool.hpp"
 
 namespace sparsity_probe {
+namespace {
+
+// The float's bits, flipped so that unsigned order is numeric order (finite values only).
+std::uint32_t sortable_bits(float value) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    return bits & 0x80000000u ? ~bits : bits | 0x80000000u;
+}
+
+// LSD radix sort of `key` carrying `order` along, one byte per pass; a pass whose byte is the same
+// for every key is skipped. Results end in `key` and `order`.
+void radix_sort(std::uint32_t* key, std::uint32_t* order, std::uint32_t* key_scratch, std::uint32_t* order_scratch,
+                std::size_t n) {
+    if (n == 0) return;
+    for (unsigned shift = 0; shift < 32; shift += 8) {
+        std::size_t counts[256] = {};
+        for (std::size_t i = 0; i < n; ++i) ++counts[(key[i] >> shift) & 0xFF];
+        if (counts[(key[0] >> shift) & 0xFF] == n) continue;
+        std::size_t running = 0;
+        for (std::size_t& count : counts) {
+            const std::size_t here = count;
+            count = running;
+            running += here;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t at = counts[(key[i] >> shift) & 0xFF]++;
+            key_scratch[at] = key[i];
+            order_scratch[at] = order[i];
+        }
+        std::copy_n(key_scratch, n, key);
+        std::copy_n(order_scratch, n, order);
+    }
+}
+
+}  // namespace
 
 BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned threads) {
     BinnedFeatures binned;
@@ -18,15 +54,25 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
     binned.bin_low.assign(d * BinnedFeatures::max_bins, 0.0);
     binned.bin_high.assign(d * BinnedFeatures::max_bins, 0.0);
 
-    // Features are binned independently, in chunks, on the worker threads.
+    // Features are binned independently, in chunks, on the worker threads. A chunk's columns are
+    // first copied out row by row (the layer is sample-major), then each is radix-sorted on the
+    // raw float: normalisation is monotone, so that order is also the normalised values' order.
     const std::size_t chunk = 16;
+    const float* raw = layer.raw().values.data();
     run_tasks((d + chunk - 1) / chunk, threads, [&](std::size_t task) {
+        const std::size_t first = task * chunk, last = std::min(d, (task + 1) * chunk);
+        std::vector<std::uint32_t> keys((last - first) * n);
+        for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t f = first; f < last; ++f) keys[(f - first) * n + i] = sortable_bits(raw[i * d + f]);
+        std::vector<std::uint32_t> order(n), key_scratch(n), order_scratch(n);
         std::vector<std::pair<double, std::uint32_t>> sorted(n);
         std::vector<double> distinct;
         std::vector<std::size_t> distinct_count;
-        for (std::size_t f = task * chunk; f < std::min(d, (task + 1) * chunk); ++f) {
-            for (std::size_t i = 0; i < n; ++i) sorted[i] = {layer(i, f), static_cast<std::uint32_t>(i)};
-            std::sort(sorted.begin(), sorted.end());
+        for (std::size_t f = first; f < last; ++f) {
+            std::uint32_t* key = &keys[(f - first) * n];
+            for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+            radix_sort(key, order.data(), key_scratch.data(), order_scratch.data(), n);
+            for (std::size_t j = 0; j < n; ++j) sorted[j] = {layer.normalize(raw[order[j] * d + f], f), order[j]};
             distinct.clear();
             distinct_count.clear();
             for (std::size_t i = 0; i < n; ++i) {

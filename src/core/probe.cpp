@@ -26,8 +26,8 @@ void check_shape(const Layer& layer, const std::vector<std::int64_t>& labels) {
     } else if (labels.size() != layer.samples) {
         out << "layer " << layer.name << ": " << layer.samples << " samples but " << labels.size()
             << " labels (expected one label per sample)";
-    } else if (layer.samples > 0xFFFFFFFFull / 2) {
-        out << "layer " << layer.name << ": " << layer.samples << " samples; at most " << 0xFFFFFFFFull / 2
+    } else if (layer.samples > max_tree_samples) {
+        out << "layer " << layer.name << ": " << layer.samples << " samples; at most " << max_tree_samples
             << " are supported (subsample the rows)";
     }
     if (!out.str().empty()) throw InputError(out.str());

@@ -13,6 +13,65 @@ namespace sparsity_probe {
 
 namespace {
 std::atomic<unsigned> thread_limit{0};
+
+// Work a task hands to an idle worker through run_pair.
+struct Offer {
+    const std::function<void()>* job = nullptr;
+    bool taken = false, done = false;
+    std::exception_ptr error;
+};
+
+// What the workers of one run_tasks call share.
+struct Pool {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t next = 0, running = 0, idle = 0;
+    std::deque<std::size_t> finished;
+    std::deque<Offer*> offers;
+    std::exception_ptr failure;
+};
+
+// The pool whose worker this thread is, for run_pair.
+thread_local Pool* current_pool = nullptr;
+}  // namespace
+
+void run_pair(const std::function<void()>& first, const std::function<void()>& second) {
+    Pool* pool = current_pool;
+    Offer offer;
+    offer.job = &second;
+    bool offered = false;
+    if (pool) {
+        std::lock_guard<std::mutex> lock(pool->mutex);
+        if (pool->idle > 0 && !pool->failure) {
+            pool->offers.push_back(&offer);
+            offered = true;
+        }
+    }
+    if (!offered) {
+        first();
+        second();
+        return;
+    }
+    pool->changed.notify_all();
+    std::exception_ptr first_error;
+    try {
+        first();
+    } catch (...) {
+        first_error = std::current_exception();
+    }
+    bool run_here = false;
+    {
+        std::unique_lock<std::mutex> lock(pool->mutex);
+        if (!offer.taken) {
+            pool->offers.erase(std::find(pool->offers.begin(), pool->offers.end(), &offer));
+            run_here = !first_error;
+        } else {
+            pool->changed.wait(lock, [&] { return offer.done; });
+        }
+    }
+    if (first_error) std::rethrow_exception(first_error);
+    if (run_here) second();
+    if (offer.error) std::rethrow_exception(offer.error);
 }
 
 void set_thread_limit(unsigned limit) { thread_limit = limit; }
@@ -43,35 +102,50 @@ void run_tasks(std::size_t count, unsigned threads, const std::function<void(std
         return;
     }
 
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::size_t next = 0, running = 0;
-    std::deque<std::size_t> finished;
-    std::exception_ptr failure;
-
+    Pool state;
     auto work = [&] {
+        Pool* const outer = current_pool;
+        current_pool = &state;
+        std::unique_lock<std::mutex> lock(state.mutex);
         for (;;) {
-            std::size_t i;
-            {
-                std::lock_guard<std::mutex> lock(mutex);
-                if (failure || next == count) return;
-                i = next++;
-                ++running;
+            if (state.next < count && !state.failure) {
+                const std::size_t i = state.next++;
+                ++state.running;
+                lock.unlock();
+                std::exception_ptr error;
+                try {
+                    task(i);
+                } catch (...) {
+                    error = std::current_exception();
+                }
+                lock.lock();
+                --state.running;
+                if (error && !state.failure) state.failure = error;
+                if (!error) state.finished.push_back(i);
+                state.changed.notify_all();
+            } else if (!state.offers.empty()) {
+                // Out of tasks: help a running one with the work it offers.
+                Offer* offer = state.offers.front();
+                state.offers.pop_front();
+                offer->taken = true;
+                lock.unlock();
+                try {
+                    (*offer->job)();
+                } catch (...) {
+                    offer->error = std::current_exception();
+                }
+                lock.lock();
+                offer->done = true;
+                state.changed.notify_all();
+            } else if (state.running == 0) {
+                break;
+            } else {
+                ++state.idle;
+                state.changed.wait(lock, [&] { return !state.offers.empty() || state.running == 0; });
+                --state.idle;
             }
-            std::exception_ptr error;
-            try {
-                task(i);
-            } catch (...) {
-                error = std::current_exception();
-            }
-            {
-                std::lock_guard<std::mutex> lock(mutex);
-                --running;
-                if (error && !failure) failure = error;
-                if (!error) finished.push_back(i);
-            }
-            changed.notify_all();
         }
+        current_pool = outer;
     };
 
     std::vector<std::thread> pool;
@@ -80,13 +154,15 @@ void run_tasks(std::size_t count, unsigned threads, const std::function<void(std
 
     std::exception_ptr callback_failure;
     {
-        std::unique_lock<std::mutex> lock(mutex);
+        std::unique_lock<std::mutex> lock(state.mutex);
         for (;;) {
-            changed.wait(lock, [&] { return !finished.empty() || ((next == count || failure) && running == 0); });
-            while (!finished.empty()) {
-                const std::size_t i = finished.front();
-                finished.pop_front();
-                if (on_done && !callback_failure && !failure) {
+            state.changed.wait(lock, [&] {
+                return !state.finished.empty() || ((state.next == count || state.failure) && state.running == 0);
+            });
+            while (!state.finished.empty()) {
+                const std::size_t i = state.finished.front();
+                state.finished.pop_front();
+                if (on_done && !callback_failure && !state.failure) {
                     lock.unlock();
                     try {
                         on_done(i);
@@ -94,14 +170,17 @@ void run_tasks(std::size_t count, unsigned threads, const std::function<void(std
                         callback_failure = std::current_exception();
                     }
                     lock.lock();
-                    if (callback_failure && !failure) failure = callback_failure;
+                    if (callback_failure && !state.failure) {
+                        state.failure = callback_failure;
+                        state.changed.notify_all();
+                    }
                 }
             }
-            if ((next == count || failure) && running == 0 && finished.empty()) break;
+            if ((state.next == count || state.failure) && state.running == 0 && state.finished.empty()) break;
         }
     }
     for (std::thread& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
+    if (state.failure) std::rethrow_exception(state.failure);
 }
 
 }  // namespace sparsity_probe

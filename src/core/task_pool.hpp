@@ -13,6 +13,12 @@ namespace sparsity_probe {
 void run_tasks(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task,
                const std::function<void(std::size_t)>& on_done = {});
 
+// Runs `first` and `second`, possibly at the same time: when called inside a run_tasks task while
+// another worker of that call has run out of tasks, that worker takes `second`. Otherwise both
+// run here, in order. Returns when both have ended; rethrows the first exception of either. The
+// two must not touch the same data; which thread runs what never changes a result.
+void run_pair(const std::function<void()>& first, const std::function<void()>& second);
+
 // Threads to use for a request (0: all hardware threads), never more than the limit.
 unsigned resolve_threads(unsigned requested);
 

@@ -11,6 +11,7 @@
 
 #include "sparsity_probe/forest.hpp"
 #include "sparsity_probe/random.hpp"
+#include "task_pool.hpp"
 
 namespace sparsity_probe {
 
@@ -34,25 +35,52 @@ struct Side {
     std::uint64_t sum_squares = 0;
 };
 
+// Counts stay far below 2^63, and the signed conversion is one instruction where the unsigned
+// one branches; the value is the same.
+inline double as_double(std::uint64_t count) { return static_cast<double>(static_cast<std::int64_t>(count)); }
+
+struct ClassTally {
+    std::uint64_t left = 0;
+    std::uint64_t total = 0;
+};
+
 // What the sweeps need of a drawn sample, looked up by its position in the tree's member list.
 struct Member {
     std::uint32_t label;
     std::uint32_t weight;
 };
 
+// The tree's drawn sample and the per-feature lists, shared by the growers of its subtrees: each
+// grower only touches its own node's ranges of them (and the entries of its own members).
+struct DrawnSample {
+    std::vector<std::uint32_t> weight;    // bootstrap multiplicity of every sample (0: not drawn)
+    std::vector<std::uint32_t> members;   // distinct drawn samples, grouped by node
+    std::vector<std::uint32_t> local_of;  // sample -> its position in the initial member list
+    std::vector<Member> member;           // by that position ("local")
+    std::vector<std::uint8_t> goes_left;  // by local, for the node being partitioned
+    std::vector<std::uint32_t> position_of;  // by local, within an open exact subtree
+    // Per feature f, [f * count, (f + 1) * count): entries (local, bin code) in bin order within
+    // each node's slice, packed in 32 bits because the sweeps are bound by memory traffic.
+    std::size_t count = 0;
+    std::vector<std::uint32_t> list;
+};
+
+// A node's subtree is worth handing to another thread above this many list entries (samples x
+// features): below it, the handover costs more than it saves.
+constexpr std::size_t fork_entries = std::size_t{1} << 18;
+
 class TreeGrower {
 public:
-    TreeGrower(const TrainingSet& data, const Settings& settings, std::uint64_t seed, const std::atomic<bool>* cancel)
+    TreeGrower(const TrainingSet& data, const Settings& settings, std::uint64_t seed, const std::atomic<bool>* cancel,
+               DrawnSample& sample)
         : data_(data),
           settings_(settings),
           random_(seed),
           cancel_(cancel),
+          sample_(sample),
           n_(data.layer.samples()),
           d_(data.layer.features()),
-          weight_(n_, 0),
-          local_of_(n_, 0),
-          left_counts_(data.targets.classes(), 0),
-          totals_(data.targets.classes(), 0),
+          tallies_(data.targets.classes()),
           box_low_(d_, 0.0),
           box_high_(d_, 1.0),
           feature_order_(d_) {
@@ -60,10 +88,30 @@ public:
         tries_ = features_per_split(settings, d_);
     }
 
+    // A grower for one child's subtree, with its own nodes and scratch space. Only forked when
+    // every split tries every feature, so no random draw depends on which grower runs.
+    explicit TreeGrower(const TreeGrower& parent)
+        : data_(parent.data_),
+          settings_(parent.settings_),
+          random_(0),
+          cancel_(parent.cancel_),
+          sample_(parent.sample_),
+          n_(parent.n_),
+          d_(parent.d_),
+          tries_(parent.tries_),
+          tallies_(data_.targets.classes()),
+          box_low_(parent.box_low_),
+          box_high_(parent.box_high_),
+          feature_order_(parent.feature_order_) {}
+
     Tree grow() {
+        sample_.weight.assign(n_, 0);
+        sample_.local_of.assign(n_, 0);
         draw_sample();
+        sample_.goes_left.assign(sample_.members.size(), 0);
+        sample_.position_of.assign(sample_.members.size(), 0);
         build_lists();
-        grow_node(0, members_.size(), 0, 0, 0.0);
+        grow_node(0, sample_.members.size(), 0, 0, 0.0);
         return std::move(tree_);
     }
 
@@ -72,49 +120,44 @@ private:
         const std::size_t m = std::max<std::size_t>(
             1, static_cast<std::size_t>(std::llround(settings_.sample_fraction * static_cast<double>(n_))));
         if (settings_.bootstrap) {
-            for (std::size_t j = 0; j < m; ++j) ++weight_[random_.below(n_)];
+            for (std::size_t j = 0; j < m; ++j) ++sample_.weight[random_.below(n_)];
         } else {
             std::vector<std::uint32_t> pick(n_);
             for (std::size_t i = 0; i < n_; ++i) pick[i] = static_cast<std::uint32_t>(i);
             for (std::size_t j = 0; j < std::min(m, n_); ++j) {
                 std::swap(pick[j], pick[j + random_.below(n_ - j)]);
-                weight_[pick[j]] = 1;
+                sample_.weight[pick[j]] = 1;
             }
         }
         for (std::size_t i = 0; i < n_; ++i) {
-            if (weight_[i] == 0) continue;
-            local_of_[i] = static_cast<std::uint32_t>(members_.size());
-            members_.push_back(static_cast<std::uint32_t>(i));
-            member_.push_back({data_.targets.class_of[i], weight_[i]});
+            if (sample_.weight[i] == 0) continue;
+            sample_.local_of[i] = static_cast<std::uint32_t>(sample_.members.size());
+            sample_.members.push_back(static_cast<std::uint32_t>(i));
+            sample_.member.push_back({data_.targets.class_of[i], sample_.weight[i]});
         }
     }
 
     // Lists only serve nodes large enough for the binned search; a tree whose root is already
     // below `exact_below` goes straight to the exact columns.
     void build_lists() {
-        count_ = members_.size();
-        if (count_ < settings_.exact_below) return;
-        list_locals_.resize(count_ * d_);
-        list_codes_.resize(count_ * d_);
-        scratch_locals_.resize(count_);
-        scratch_codes_.resize(count_);
+        sample_.count = sample_.members.size();
+        if (sample_.count < settings_.exact_below) return;
+        if (sample_.count > max_tree_samples) throw InputError("a tree's bootstrap sample holds more than 16,777,216 distinct samples (subsample the rows)");
+        sample_.list.resize(sample_.count * d_);
         for (std::size_t f = 0; f < d_; ++f) {
             const std::uint8_t* codes = data_.bins.column(f);
             std::uint32_t offsets[BinnedFeatures::max_bins] = {};
-            for (const std::uint32_t i : members_) ++offsets[codes[i]];
+            for (const std::uint32_t i : sample_.members) ++offsets[codes[i]];
             std::uint32_t running = 0;
             for (std::uint32_t& offset : offsets) {
                 const std::uint32_t here = offset;
                 offset = running;
                 running += here;
             }
-            std::uint32_t* locals = &list_locals_[f * count_];
-            std::uint8_t* sorted_codes = &list_codes_[f * count_];
-            for (std::size_t local = 0; local < count_; ++local) {
-                const std::uint8_t code = codes[members_[local]];
-                const std::uint32_t at = offsets[code]++;
-                locals[at] = static_cast<std::uint32_t>(local);
-                sorted_codes[at] = code;
+            std::uint32_t* list = &sample_.list[f * sample_.count];
+            for (std::size_t local = 0; local < sample_.count; ++local) {
+                const std::uint8_t code = codes[sample_.members[local]];
+                list[offsets[code]++] = entry(local, code);
             }
         }
     }
@@ -150,7 +193,7 @@ private:
             if (exact)
                 partition_exact_columns(begin, middle, end);
             else
-                partition_lists(begin, middle, end);
+                partition_lists(begin, end);
         }
 
         const std::size_t f = split.feature;
@@ -159,14 +202,29 @@ private:
         tree_.nodes[id].feature = static_cast<std::int32_t>(f);
         tree_.nodes[id].threshold = split.threshold;
 
-        box_high_[f] = split.threshold;
-        const auto left = static_cast<std::uint32_t>(tree_.nodes.size());
-        grow_node(begin, middle, depth + 1, id, log_volume - log_width + std::log(split.threshold - low));
-        box_high_[f] = high;
-        box_low_[f] = split.threshold;
-        const auto right = static_cast<std::uint32_t>(tree_.nodes.size());
-        grow_node(middle, end, depth + 1, id, log_volume - log_width + std::log(high - split.threshold));
-        box_low_[f] = low;
+        const double left_log_volume = log_volume - log_width + std::log(split.threshold - low);
+        const double right_log_volume = log_volume - log_width + std::log(high - split.threshold);
+        std::uint32_t left = 0, right = 0;
+        if (!exact && tries_ == d_ && (end - begin) * d_ >= fork_entries) {
+            // Both children grow as separate fragments, perhaps on two threads, and are appended
+            // in preorder: the tree is the same whoever grew which part.
+            TreeGrower left_grower(*this), right_grower(*this);
+            left_grower.box_high_[f] = split.threshold;
+            right_grower.box_low_[f] = split.threshold;
+            run_pair([&] { left_grower.grow_node(begin, middle, depth + 1, 0, left_log_volume); },
+                     [&] { right_grower.grow_node(middle, end, depth + 1, 0, right_log_volume); });
+            left = append_fragment(left_grower.tree_, id);
+            right = append_fragment(right_grower.tree_, id);
+        } else {
+            box_high_[f] = split.threshold;
+            left = static_cast<std::uint32_t>(tree_.nodes.size());
+            grow_node(begin, middle, depth + 1, id, left_log_volume);
+            box_high_[f] = high;
+            box_low_[f] = split.threshold;
+            right = static_cast<std::uint32_t>(tree_.nodes.size());
+            grow_node(middle, end, depth + 1, id, right_log_volume);
+            box_low_[f] = low;
+        }
         if (opens_exact) exact_.active = false;
 
         TreeNode& node = tree_.nodes[id];
@@ -175,23 +233,43 @@ private:
         node.subtree_end = static_cast<std::uint32_t>(tree_.nodes.size());
     }
 
+    // Appends a subtree grown by another grower below node `parent`; returns its root's id.
+    std::uint32_t append_fragment(const Tree& fragment, std::uint32_t parent) {
+        const auto offset = static_cast<std::uint32_t>(tree_.nodes.size());
+        const auto class_offset = static_cast<std::uint32_t>(tree_.class_counts.size());
+        for (std::size_t v = 0; v < fragment.nodes.size(); ++v) {
+            TreeNode node = fragment.nodes[v];
+            if (!node.is_leaf()) {
+                node.left += offset;
+                node.right += offset;
+            }
+            node.subtree_end += offset;
+            node.parent = v == 0 ? parent : node.parent + offset;
+            tree_.nodes.push_back(node);
+        }
+        tree_.class_counts.insert(tree_.class_counts.end(), fragment.class_counts.begin(), fragment.class_counts.end());
+        for (std::size_t v = 1; v < fragment.class_offsets.size(); ++v)
+            tree_.class_offsets.push_back(fragment.class_offsets[v] + class_offset);
+        return offset;
+    }
+
     // Appends the node's class counts (ascending label) and returns its weight and Σ c_k².
     Side record_class_counts(std::uint32_t id, std::size_t begin, std::size_t end) {
         if (tree_.class_offsets.empty()) tree_.class_offsets.push_back(0);
         touched_.clear();
         for (std::size_t j = begin; j < end; ++j) {
-            const Member& member = member_[local_of_[members_[j]]];
-            if (totals_[member.label] == 0) touched_.push_back(member.label);
-            totals_[member.label] += member.weight;
+            const Member& member = sample_.member[sample_.local_of[sample_.members[j]]];
+            if (tallies_[member.label].left == 0) touched_.push_back(member.label);
+            tallies_[member.label].left += member.weight;
         }
         std::sort(touched_.begin(), touched_.end());
         Side side;
         for (const std::uint32_t k : touched_) {
-            const std::uint64_t c = totals_[k];
+            const std::uint64_t c = tallies_[k].left;
             tree_.class_counts.push_back({k, static_cast<std::uint32_t>(c)});
             side.weight += c;
             side.sum_squares += c * c;
-            totals_[k] = 0;
+            tallies_[k].left = 0;
         }
         side.distinct = end - begin;
         tree_.nodes[id].weight = side.weight;
@@ -204,7 +282,7 @@ private:
             for (std::size_t j = 0; j < tries_; ++j) std::swap(feature_order_[j], feature_order_[j + random_.below(d_ - j)]);
         }
         // The sweeps derive the right side as the node's totals minus the left side.
-        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) totals_[c->label] = c->weight;
+        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) tallies_[c->label].total = c->weight;
         Split best;
         for (std::size_t j = 0; j < tries_; ++j) {
             const std::size_t f = feature_order_[j];
@@ -214,30 +292,38 @@ private:
             else
                 binned_search(f, begin, end, all, best);
             // Only the left counts change during a sweep; the node's classes are all it touched.
-            for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) left_counts_[c->label] = 0;
+            for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) tallies_[c->label].left = 0;
         }
-        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) totals_[c->label] = 0;
+        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) tallies_[c->label].total = 0;
         return best;
     }
 
-    // Move member `local` from the right side to the left side of a sweep.
-    void move_left(std::uint32_t local, Side& left, Side& right) {
-        const Member member = member_[local];
-        const std::uint64_t w = member.weight;
-        const std::uint64_t l = left_counts_[member.label], r = totals_[member.label] - l;
-        left.sum_squares += 2 * w * l + w * w;
-        right.sum_squares -= 2 * w * r - w * w;
-        left_counts_[member.label] = l + w;
-        left.weight += w;
-        right.weight -= w;
-        ++left.distinct;
-        --right.distinct;
-    }
+    // A sweep moves members from the right side to the left one in list order. Only the left
+    // side is tallied: with T_k the node's class totals and l_k the left counts,
+    //   Σ_k (T_k − l_k)² = Σ_k T_k² − 2 Σ_k T_k l_k + Σ_k l_k²,
+    // so the right side's Σ c_k² follows from Σ T_k l_k, which grows by w·T_k per move.
+    struct Sweep {
+        const Side& all;
+        std::uint64_t weight = 0, sum_squares = 0, cross = 0;
+        std::size_t moved = 0;
 
-    void consider(const Side& left, const Side& right, std::size_t feature, double below, double above, Split& best) {
-        if (left.distinct < settings_.min_samples_leaf || right.distinct < settings_.min_samples_leaf) return;
-        const double score = static_cast<double>(left.sum_squares) / static_cast<double>(left.weight) +
-                             static_cast<double>(right.sum_squares) / static_cast<double>(right.weight);
+        void move(const Member member, ClassTally* tallies) {
+            ClassTally& tally = tallies[member.label];
+            const std::uint64_t w = member.weight;
+            sum_squares += w * (2 * tally.left + w);
+            cross += w * tally.total;
+            tally.left += w;
+            weight += w;
+            ++moved;
+        }
+    };
+
+    void consider(const Sweep& sweep, std::size_t feature, double below, double above, Split& best) {
+        const std::size_t min_leaf = settings_.min_samples_leaf;
+        if (sweep.moved < min_leaf || sweep.all.distinct - sweep.moved < min_leaf) return;
+        const std::uint64_t right_sum_squares = sweep.all.sum_squares - 2 * sweep.cross + sweep.sum_squares;
+        const double score = as_double(sweep.sum_squares) / as_double(sweep.weight) +
+                             as_double(right_sum_squares) / as_double(sweep.all.weight - sweep.weight);
         if (score > best.score) {
             double threshold = 0.5 * (below + above);
             if (!(threshold < above)) threshold = below;  // adjacent doubles: keep below <= t < above
@@ -249,14 +335,15 @@ private:
     // that bound them.
     void binned_search(std::size_t f, std::size_t begin, std::size_t end, const Side& all, Split& best) {
         const std::size_t count = end - begin;
-        const std::uint32_t* locals = &list_locals_[f * count_ + begin];
-        const std::uint8_t* codes = &list_codes_[f * count_ + begin];
-        if (codes[0] == codes[count - 1]) return;
-        Side left, right = all;
+        const std::uint32_t* list = &sample_.list[f * sample_.count + begin];
+        if (code_of(list[0]) == code_of(list[count - 1])) return;
+        Sweep sweep{all};
+        const Member* member = sample_.member.data();
+        ClassTally* tallies = tallies_.data();
         for (std::size_t j = 0; j + 1 < count; ++j) {
-            move_left(locals[j], left, right);
-            if (codes[j] != codes[j + 1])
-                consider(left, right, f, data_.bins.high(f, codes[j]), data_.bins.low(f, codes[j + 1]), best);
+            sweep.move(member[local_of_entry(list[j])], tallies);
+            if (code_of(list[j]) != code_of(list[j + 1]))
+                consider(sweep, f, data_.bins.high(f, code_of(list[j])), data_.bins.low(f, code_of(list[j + 1])), best);
         }
     }
 
@@ -267,55 +354,50 @@ private:
         const double* values = &exact_.values[offset];
         const std::uint32_t* locals = &exact_.locals[offset];
         if (values[0] == values[count - 1]) return;
-        Side left, right = all;
+        Sweep sweep{all};
+        const Member* member = sample_.member.data();
+        ClassTally* tallies = tallies_.data();
         for (std::size_t j = 0; j + 1 < count; ++j) {
-            move_left(locals[j], left, right);
-            if (values[j] < values[j + 1]) consider(left, right, f, values[j], values[j + 1], best);
+            sweep.move(member[locals[j]], tallies);
+            if (values[j] < values[j + 1]) consider(sweep, f, values[j], values[j + 1], best);
         }
     }
 
-    // Stable partition of members_[begin, end) by the split; returns the first right-side index.
+    // Stable partition of sample_.members[begin, end) by the split; returns the first right-side index.
     // Also records which side every member went to, for the lists and columns.
     std::size_t partition(std::size_t begin, std::size_t end, const Split& split) {
-        goes_left_.resize(members_.size());
-        scratch_members_.resize(members_.size());
+        if (scratch_members_.size() < end - begin) scratch_members_.resize(end - begin);
         std::size_t left = begin, right = 0;
         for (std::size_t j = begin; j < end; ++j) {
-            const std::uint32_t i = members_[j];
+            const std::uint32_t i = sample_.members[j];
             const bool to_left = data_.layer(i, split.feature) <= split.threshold;
-            goes_left_[local_of_[i]] = to_left;
+            sample_.goes_left[sample_.local_of[i]] = to_left;
             if (to_left)
-                members_[left++] = i;
+                sample_.members[left++] = i;
             else
                 scratch_members_[right++] = i;
         }
-        std::copy_n(scratch_members_.begin(), right, members_.begin() + static_cast<std::ptrdiff_t>(left));
+        std::copy_n(scratch_members_.begin(), right, sample_.members.begin() + static_cast<std::ptrdiff_t>(left));
         return left;
     }
 
     // Every list's slice of the node is stably partitioned like the members, so both children's
     // slices stay in bin order.
-    void partition_lists(std::size_t begin, std::size_t middle, std::size_t end) {
+    void partition_lists(std::size_t begin, std::size_t end) {
         const std::size_t count = end - begin;
+        if (scratch_list_.size() < count) scratch_list_.resize(count);
         for (std::size_t f = 0; f < d_; ++f) {
-            std::uint32_t* locals = &list_locals_[f * count_ + begin];
-            std::uint8_t* codes = &list_codes_[f * count_ + begin];
+            std::uint32_t* list = &sample_.list[f * sample_.count + begin];
             std::size_t left = 0, right = 0;
             for (std::size_t j = 0; j < count; ++j) {
-                const std::uint32_t local = locals[j];
-                const std::uint8_t code = codes[j];
-                if (goes_left_[local]) {
-                    locals[left] = local;
-                    codes[left++] = code;
-                } else {
-                    scratch_locals_[right] = local;
-                    scratch_codes_[right++] = code;
-                }
+                const std::uint32_t e = list[j];
+                if (sample_.goes_left[local_of_entry(e)])
+                    list[left++] = e;
+                else
+                    scratch_list_[right++] = e;
             }
-            std::copy_n(scratch_locals_.begin(), right, locals + left);
-            std::copy_n(scratch_codes_.begin(), right, codes + left);
+            std::copy_n(scratch_list_.begin(), right, list + left);
         }
-        (void)middle;
     }
 
     // Entering a node below `exact_below`: every feature's values of its samples are sorted once
@@ -334,21 +416,21 @@ private:
         // Row by row, because the layer is stored sample-major: row_values[f * count + p] is the
         // value of feature f of the p-th member of the node.
         exact_.row_values.resize(count * d_);
-        exact_.position_of.resize(members_.size());
         for (std::size_t p = 0; p < count; ++p) {
-            const std::uint32_t i = members_[begin + p];
-            exact_.position_of[local_of_[i]] = static_cast<std::uint32_t>(p);
+            const std::uint32_t i = sample_.members[begin + p];
+            sample_.position_of[sample_.local_of[i]] = static_cast<std::uint32_t>(p);
             for (std::size_t f = 0; f < d_; ++f) exact_.row_values[f * count + p] = data_.layer(i, f);
         }
-        const bool from_lists = !list_locals_.empty();
+        const bool from_lists = !sample_.list.empty();
         for (std::size_t f = 0; f < d_; ++f) {
             double* values = &exact_.values[f * count];
             std::uint32_t* locals = &exact_.locals[f * count];
             const double* row_values = &exact_.row_values[f * count];
             for (std::size_t j = 0; j < count; ++j) {
-                const std::uint32_t local = from_lists ? list_locals_[f * count_ + begin + j] : local_of_[members_[begin + j]];
+                const std::uint32_t local =
+                    from_lists ? local_of_entry(sample_.list[f * sample_.count + begin + j]) : sample_.local_of[sample_.members[begin + j]];
                 locals[j] = local;
-                values[j] = row_values[exact_.position_of[local]];
+                values[j] = row_values[sample_.position_of[local]];
             }
             // Insertion sort: linear on the bin-ordered lists, where only values sharing a bin
             // can be out of order.
@@ -377,7 +459,7 @@ private:
             for (std::size_t j = 0; j < count; ++j) {
                 const std::uint32_t local = locals[j];
                 const double value = values[j];
-                if (goes_left_[local]) {
+                if (sample_.goes_left[local]) {
                     values[left] = value;
                     locals[left++] = local;
                 } else {
@@ -395,27 +477,21 @@ private:
     const Settings& settings_;
     Random random_;
     const std::atomic<bool>* cancel_;
+    DrawnSample& sample_;
     std::size_t n_, d_, tries_ = 0;
 
-    Tree tree_;
-    std::vector<std::uint32_t> weight_;    // bootstrap multiplicity of every sample (0: not drawn)
-    std::vector<std::uint32_t> members_;   // distinct drawn samples, grouped by node
-    std::vector<std::uint32_t> local_of_;  // sample -> its position in the initial member list
-    std::vector<Member> member_;           // by that position ("local")
-    std::vector<std::uint8_t> goes_left_;  // by local, for the node being partitioned
-    std::vector<std::uint32_t> scratch_members_;
+    Tree tree_;  // this grower's nodes; a forked grower's become a fragment of its parent's
+    std::vector<std::uint32_t> scratch_members_, scratch_list_;
+    static std::uint32_t entry(std::size_t local, std::uint8_t code) { return static_cast<std::uint32_t>(local << 8) | code; }
+    static std::uint32_t local_of_entry(std::uint32_t e) { return e >> 8; }
+    static std::uint8_t code_of(std::uint32_t e) { return static_cast<std::uint8_t>(e & 0xFF); }
 
-    // Per feature f, [f * count_, (f + 1) * count_): locals in bin order within each node's slice.
-    std::size_t count_ = 0;
-    std::vector<std::uint32_t> list_locals_, scratch_locals_;
-    std::vector<std::uint8_t> list_codes_, scratch_codes_;
-
-    std::vector<std::uint64_t> left_counts_, totals_;
+    std::vector<ClassTally> tallies_;  // by class: left counts during a sweep, the node's totals
     std::vector<std::uint32_t> touched_;
     std::vector<double> box_low_, box_high_;
     std::vector<std::uint32_t> feature_order_;
 
-    // The open exact subtree: members_[begin, begin + size) in value order per feature. Column f
+    // The open exact subtree: sample_.members[begin, begin + size) in value order per feature. Column f
     // occupies [f * size, (f + 1) * size); a node's slice of it holds its own members.
     struct ExactSubtree {
         bool active = false;
@@ -428,7 +504,8 @@ private:
 }  // namespace
 
 Tree grow_tree(const TrainingSet& data, const Settings& settings, std::uint64_t seed, const std::atomic<bool>* cancel) {
-    TreeGrower grower(data, settings, seed, cancel);
+    DrawnSample sample;
+    TreeGrower grower(data, settings, seed, cancel, sample);
     return grower.grow();
 }
 
