@@ -18,6 +18,9 @@ struct LayerOutcome {
     std::string error;
     std::string model;   // the file (model) the layer came from, when several were analysed
     std::optional<LayerDiagnostics> diagnostics;
+    // The shape the probe analysed when max_samples or project_features reduced the layer
+    // (result.samples and result.features keep the layer's shape as given); 0 when not reduced.
+    std::size_t analysed_samples = 0, analysed_features = 0;
     bool ok() const { return error.empty(); }
 };
 

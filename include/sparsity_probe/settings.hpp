@@ -43,6 +43,10 @@ struct Settings {
     // M-term approximation curve: at most this many (M, error) points, log-spaced.
     int mterm_points = 48;
 
+    // Reductions applied before the probe (reduction.hpp), both seeded by `seed`; 0 = off.
+    std::size_t max_samples = 0;       // keep a stratified sample of this many rows
+    std::size_t project_features = 0;  // random projection to this many features when there are more
+
     // Speed knobs; they change running time, never the numbers... except `max_bins` and
     // `exact_below`, which choose the candidate thresholds and are therefore part of the result.
     int max_bins = 256;              // per feature, at most 256

@@ -8,11 +8,13 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <new>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "sparsity_probe/error.hpp"
+#include "sparsity_probe/layer_outcome.hpp"
 #include "sparsity_probe/probe.hpp"
 #include "sparsity_probe/readers.hpp"
 #include "sparsity_probe/results.hpp"
@@ -39,6 +41,13 @@ const char* const settings_help =
     "  --no-bootstrap        draw without replacement instead of bootstrapping\n"
     "  --max-bins N          bins per feature for split search, 2..256 (256)\n"
     "  --threads N           worker threads, 0 = all cores (0); results do not depend on it\n"
+    "\n"
+    "Making large layers smaller (off by default; both seeded by --seed, recorded in the JSON):\n"
+    "  --max-samples N       analyse a stratified sample of N rows: every class keeps its share\n"
+    "                        of the rows (at least one), chosen uniformly within the class\n"
+    "  --project-features D  layers with more than D features are projected to D by a sparse\n"
+    "                        random projection (entries sqrt(3/D) x {+1, 0, -1} with\n"
+    "                        probabilities 1/6, 2/3, 1/6); the authors' code used 2500\n"
     "  --json PATH|-         write the results document (JSON) to PATH, or to stdout with -\n";
 
 const char* const main_help =
@@ -162,6 +171,8 @@ Options parse(int argc, char** argv) {
         else if (a == "--sample-fraction") s.sample_fraction = parse_double(a, next());
         else if (a == "--no-bootstrap") s.bootstrap = false;
         else if (a == "--max-bins") s.max_bins = static_cast<int>(parse_integer(a, next(), 2, 256));
+        else if (a == "--max-samples") s.max_samples = static_cast<std::size_t>(parse_integer(a, next(), 2, 0xFFFFFFFFLL));
+        else if (a == "--project-features") s.project_features = static_cast<std::size_t>(parse_integer(a, next(), 1, 100000));
         else if (a == "--threads") s.threads = static_cast<unsigned>(parse_integer(a, next(), 0, 1024));
         else if (a == "--json") o.json_path = next();
         else if (a == "--labels" && o.command == "analyze") o.read.labels_name = next();
@@ -259,29 +270,19 @@ void print_table(std::ostream& out, const std::vector<sp::LayerOutcome>& layers)
                       r.alpha_mterm_determined ? fixed(r.alpha_mterm, 3).c_str() : "-", r.wavelets,
                       fixed(r.seconds, 2).c_str());
         out << line << (diagnostics ? diagnostics_cells(l) : "") << "  " << r.status << "\n";
+        if (l.analysed_samples)
+            out << "  " << r.name << ": analysed " << l.analysed_samples << " x " << l.analysed_features
+                << (l.analysed_samples < r.samples ? " (stratified rows)" : "")
+                << (l.analysed_features != r.features ? " (random projection)" : "") << "\n";
         if (!r.reason.empty()) out << "  " << r.name << ": " << r.reason << "\n";
     }
 }
 
 sp::LayerOutcome probe_layer(const sp::Layer& layer, const std::vector<std::int64_t>& labels,
                              const std::vector<std::int64_t>* predictions, const Options& o) {
-    sp::LayerOutcome outcome;
-    try {
-        outcome.result = sp::analyze(layer, labels, o.settings);
-        if (o.diagnostics) {
-            sp::DiagnosticsOptions options;
-            options.seed = o.settings.seed;
-            outcome.diagnostics = sp::diagnose(layer, labels, predictions, options);
-        }
-    } catch (const sp::InputError& e) {
-        outcome.error = e.what();
-    } catch (const std::bad_alloc&) {
-        outcome.error = "layer " + layer.name + ": out of memory (subsample the rows or reduce the features)";
-    }
-    outcome.result.name = layer.name;
-    outcome.result.samples = layer.samples;
-    outcome.result.features = layer.features;
-    return outcome;
+    sp::LayerRun run;
+    run.diagnostics = o.diagnostics;
+    return sp::probe_layer(layer, labels, predictions, o.settings, run);
 }
 
 std::string base_name(const std::string& path) {
@@ -327,6 +328,12 @@ int run(const Options& o) {
                 dataset = sp::read_dataset_files(group, o.read);
             } catch (const sp::InputError& e) {
                 report_error(e.what());
+                continue;
+            } catch (const std::bad_alloc&) {
+                // This model's files do not fit in memory; the other models still run.
+                std::string names;
+                for (const std::string& f : group) names += (names.empty() ? "" : ", ") + f;
+                report_error(names + ": out of memory while reading");
                 continue;
             }
             const std::vector<std::int64_t>* predictions = dataset.predictions.empty() ? nullptr : &dataset.predictions;

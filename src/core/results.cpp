@@ -27,6 +27,9 @@ void write_settings(JsonWriter& json, const Settings& s) {
     json.field("min_samples_leaf", s.min_samples_leaf).field("max_features", s.max_features);
     json.field("bootstrap", s.bootstrap).field("sample_fraction", s.sample_fraction);
     json.field("max_bins", s.max_bins).field("exact_below", s.exact_below).field("mterm_points", s.mterm_points);
+    // Written only when set, so documents of runs without them read as they always did.
+    if (s.max_samples) json.field("max_samples", s.max_samples);
+    if (s.project_features) json.field("project_features", s.project_features);
     json.end_object();
 }
 
@@ -78,6 +81,7 @@ void write_layer(JsonWriter& json, const LayerOutcome& layer, const JsonOptions&
     json.begin_object();
     json.field("name", r.name).field("samples", r.samples).field("features", r.features);
     if (!layer.model.empty()) json.field("model", layer.model);
+    if (layer.analysed_samples) json.field("analysed_samples", layer.analysed_samples).field("analysed_features", layer.analysed_features);
     if (!layer.ok()) {
         json.field("status", "error").field("error", layer.error);
         json.end_object();

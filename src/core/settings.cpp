@@ -38,6 +38,9 @@ void validate(const Settings& s) {
         invalid("eps_high", s.eps_high, "a number between eps_low and a right angle");
     if (s.mterm_points < 2 || s.mterm_points > 10000) invalid("mterm_points", s.mterm_points, "an integer from 2 to 10000");
     if (s.max_bins < 2 || s.max_bins > 256) invalid("max_bins", s.max_bins, "an integer from 2 to 256");
+    if (s.max_samples == 1) invalid("max_samples", s.max_samples, "0 (all rows) or at least 2");
+    if (s.project_features > 100000)
+        invalid("project_features", s.project_features, "0 (keep the features) or a count from 1 to 100000");
     features_per_split(s, 1);  // validates the spelling
 }
 
