@@ -33,6 +33,22 @@ struct Pool {
 
 // The pool whose worker this thread is, for run_pair.
 thread_local Pool* current_pool = nullptr;
+
+// Takes the oldest offer and runs it; `lock` holds the pool's mutex before and after.
+void run_offer(Pool& pool, std::unique_lock<std::mutex>& lock) {
+    Offer* offer = pool.offers.front();
+    pool.offers.pop_front();
+    offer->taken = true;
+    lock.unlock();
+    try {
+        (*offer->job)();
+    } catch (...) {
+        offer->error = std::current_exception();
+    }
+    lock.lock();
+    offer->done = true;
+    pool.changed.notify_all();
+}
 }  // namespace
 
 void run_pair(const std::function<void()>& first, const std::function<void()>& second) {
@@ -66,7 +82,17 @@ void run_pair(const std::function<void()>& first, const std::function<void()>& s
             pool->offers.erase(std::find(pool->offers.begin(), pool->offers.end(), &offer));
             run_here = !first_error;
         } else {
-            pool->changed.wait(lock, [&] { return offer.done; });
+            // While the other worker runs `second`, this one helps with what is offered meanwhile
+            // (typically parts of `second` itself) instead of blocking.
+            while (!offer.done) {
+                if (!pool->offers.empty()) {
+                    run_offer(*pool, lock);
+                } else {
+                    ++pool->idle;
+                    pool->changed.wait(lock, [&] { return offer.done || !pool->offers.empty(); });
+                    --pool->idle;
+                }
+            }
         }
     }
     if (first_error) std::rethrow_exception(first_error);
@@ -124,19 +150,7 @@ void run_tasks(std::size_t count, unsigned threads, const std::function<void(std
                 if (!error) state.finished.push_back(i);
                 state.changed.notify_all();
             } else if (!state.offers.empty()) {
-                // Out of tasks: help a running one with the work it offers.
-                Offer* offer = state.offers.front();
-                state.offers.pop_front();
-                offer->taken = true;
-                lock.unlock();
-                try {
-                    (*offer->job)();
-                } catch (...) {
-                    offer->error = std::current_exception();
-                }
-                lock.lock();
-                offer->done = true;
-                state.changed.notify_all();
+                run_offer(state, lock);  // out of tasks: help a running one
             } else if (state.running == 0) {
                 break;
             } else {

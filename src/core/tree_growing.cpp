@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 #include "sparsity_probe/forest.hpp"
 #include "sparsity_probe/random.hpp"
@@ -211,8 +212,13 @@ private:
             TreeGrower left_grower(*this), right_grower(*this);
             left_grower.box_high_[f] = split.threshold;
             right_grower.box_low_[f] = split.threshold;
-            run_pair([&] { left_grower.grow_node(begin, middle, depth + 1, 0, left_log_volume); },
-                     [&] { right_grower.grow_node(middle, end, depth + 1, 0, right_log_volume); });
+            const std::function<void()> grow_left = [&] { left_grower.grow_node(begin, middle, depth + 1, 0, left_log_volume); };
+            const std::function<void()> grow_right = [&] { right_grower.grow_node(middle, end, depth + 1, 0, right_log_volume); };
+            // The larger child is the one offered to an idle worker.
+            if (middle - begin >= end - middle)
+                run_pair(grow_right, grow_left);
+            else
+                run_pair(grow_left, grow_right);
             left = append_fragment(left_grower.tree_, id);
             right = append_fragment(right_grower.tree_, id);
         } else {
