@@ -21,6 +21,17 @@ export interface Settings {
   exact_below?: number;
   mterm_points?: number;
   threads?: number;          // 0: the probe's whole pool; results never depend on it
+  // Making large layers smaller, both seeded by `seed` (0 or absent: off):
+  max_samples?: number;      // analyse a stratified sample of this many rows
+  project_features?: number; // sparse random projection to this many features when there are more
+}
+
+// The browser build's limits (README "Limits").
+export interface Limits {
+  analysedValues: number;    // samples x features analysed per layer (after the reductions)
+  inputValues: number;       // samples x features of a layer handed in (before them)
+  fileBytes: number;         // bytes of files read together
+  budgetBytes: number;       // memory the estimates may use
 }
 
 export interface LayerResult {
@@ -36,6 +47,8 @@ export interface LayerResult {
   alpha_per_seed: (number | null)[];
   tau_star: number | null;
   tau_star_per_seed: (number | null)[];
+  analysed_samples?: number;   // when max_samples / project_features reduced the layer:
+  analysed_features?: number;  // the shape the probe saw (samples, features: the layer as given)
   status: 'ok' | 'undetermined';
   reason?: string;
   alpha_mterm: number | null;
@@ -120,8 +133,14 @@ export interface Probe {
     labels: Int32Array | ArrayLike<number>;
     predictions?: Int32Array | ArrayLike<number>;
     seed?: number;
+    settings?: Settings;   // seed, max_samples, project_features: reduced as analyze reduces
     signal?: AbortSignal;
   }): Promise<Diagnostics>;
+  // Resolve when a layer of this shape / files of these sizes fit this build; reject with the
+  // core's message (size found, limit, way out) otherwise. Nothing is copied to the worker.
+  checkLayer(request: { name?: string; shape: [number, number]; settings?: Settings; signal?: AbortSignal }): Promise<null>;
+  checkFiles(files: { fileName: string; size: number }[], control?: { signal?: AbortSignal }): Promise<null>;
+  limits(): Promise<Limits>;
   project(request: { name?: string; data: Float32Array | Float64Array; shape: [number, number]; seed?: number; signal?: AbortSignal }):
     Promise<{ coordinates: Float32Array; explained: [number, number] }>;
   explain(request: {

@@ -114,15 +114,40 @@ class Probe {
     if (labelArray.length !== shape[0])
       return Promise.reject(new RangeError(`analyze: ${shape[0]} samples but ${labelArray.length} labels`));
     const job = { type: 'analyze', name, data, shape, labels: labelArray, settings, layer: name };
-    return this.enqueue(job, onProgress, signal);
+    // The core first checks the shape against the build's limits, before the values are copied
+    // to the worker at all: a layer too large for the tab is refused with the way out.
+    return this.checkLayer({ name, shape, settings, signal }).then(() => this.enqueue(job, onProgress, signal));
+  }
+
+  // Resolves when a layer of this shape can be analysed with these settings (max_samples and
+  // project_features included) in this build; rejects with the core's message otherwise.
+  checkLayer({ name = 'layer', shape, settings = {}, signal } = {}) {
+    return this.enqueue({ type: 'checkLayer', name, shape, settings }, null, signal);
+  }
+
+  // Resolves when files of these sizes ([{ fileName, size }]) can be read together; rejects with
+  // the core's message (size found, the limit, the way out) otherwise. Lets a page refuse a file
+  // before reading its bytes.
+  checkFiles(files, { signal } = {}) {
+    const list = files.map(({ fileName, size }) => ({ fileName: String(fileName), size: Number(size) }));
+    return this.enqueue({ type: 'checkFiles', files: list }, null, signal);
+  }
+
+  // The browser build's limits: { analysedValues, inputValues, fileBytes, budgetBytes }.
+  limits() {
+    return this.enqueue({ type: 'limits' }, null, null);
   }
 
   // Diagnostics beside α*: linear probe (training and 5-fold held-out accuracy), KMeans scored by
   // five clustering indices, nearest-class-centre mismatch (against `predictions` when given).
-  diagnose({ name = 'layer', data, shape, labels, predictions, seed = 0, signal } = {}) {
+  // `settings`: the seed, max_samples and project_features count (the layer is reduced as analyze
+  // reduces it); `seed`, when given, overrides settings.seed.
+  diagnose({ name = 'layer', data, shape, labels, predictions, seed, settings = {}, signal } = {}) {
     const labelArray = labels instanceof Int32Array ? labels : Int32Array.from(labels || []);
     const predictionArray = predictions ? (predictions instanceof Int32Array ? predictions : Int32Array.from(predictions)) : null;
-    return this.enqueue({ type: 'diagnose', name, data, shape, labels: labelArray, predictions: predictionArray, seed }, null, signal);
+    const given = seed === undefined ? settings : { ...settings, seed };
+    return this.checkLayer({ name, shape, settings: given, signal }).then(() =>
+      this.enqueue({ type: 'diagnose', name, data, shape, labels: labelArray, predictions: predictionArray, settings: given }, null, signal));
   }
 
   // A 2-D view of a layer: its first two principal components, { coordinates, explained }.
@@ -149,7 +174,8 @@ class Probe {
 
   readFiles(files, { labels, signal } = {}) {
     const list = files.map(({ bytes, fileName }) => ({ fileName, bytes: toBytes(bytes) }));
-    return this.enqueue({ type: 'read', files: list, labelsName: labels || '' }, null, signal);
+    return this.checkFiles(list.map((f) => ({ fileName: f.fileName, size: f.bytes.byteLength })), { signal })
+      .then(() => this.enqueue({ type: 'read', files: list, labelsName: labels || '' }, null, signal));
   }
 
   demo(name, options = {}, { signal } = {}) {

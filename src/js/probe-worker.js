@@ -38,30 +38,51 @@
     return { version: core.version() };
   }
 
-  function stage(name, data, shape, labels) {
+  // The core checks sizes against the browser build's limits (and catches running out of memory);
+  // a refused layer throws the core's message.
+  function stage(name, data, shape, labels, settings) {
     const [samples, features] = shape;
-    const layerPointer = core.stageLayer(samples, features);
+    const layerPointer = core.stageLayer(name, samples, features);
+    if (!layerPointer)
+      throw new Error(core.checkLayer(name, samples, features, settings || {}) || `layer ${name}: out of memory for its ${samples} x ${features} values`);
     // TypedArray.set converts Float64 to Float32 natively, without a JavaScript loop.
     new Float32Array(memory(), layerPointer, samples * features).set(data);
     const labelsPointer = core.stageLabels(labels.length);
     new Int32Array(memory(), labelsPointer, labels.length).set(labels);
   }
 
+  function checkLayer({ name, shape, settings }) {
+    const problem = core.checkLayer(name, shape[0], shape[1], settings || {});
+    if (problem) throw new Error(problem);
+    return { value: null };
+  }
+
+  function checkFiles({ files }) {
+    const problem = core.checkFiles(files);
+    if (problem) throw new Error(problem);
+    return { value: null };
+  }
+
+  function limits() {
+    return { value: core.limits() };
+  }
+
   function analyze({ id, name, data, shape, labels, settings }) {
-    stage(name, data, shape, labels);
+    checkLayer({ name, shape, settings });
+    stage(name, data, shape, labels, settings);
     const progress = (done, total, seed, tree) => send({ type: 'progress', id, done, total, seed, tree });
     const result = JSON.parse(core.analyzeStaged(name, settings || {}, progress));
     if (result.error) throw new Error(result.error);
     return { value: result };
   }
 
-  function diagnose({ name, data, shape, labels, predictions, seed }) {
-    stage(name, data, shape, labels);
+  function diagnose({ name, data, shape, labels, predictions, settings }) {
+    stage(name, data, shape, labels, settings);
     if (predictions) {
       const pointer = core.stagePredictions(predictions.length);
       new Int32Array(memory(), pointer, predictions.length).set(predictions);
     }
-    const result = JSON.parse(core.diagnoseStaged(seed || 0));
+    const result = JSON.parse(core.diagnoseStaged(settings || {}));
     if (result.error) throw new Error(result.error);
     return { value: result };
   }
@@ -92,6 +113,11 @@
   function read({ files, labelsName }) {
     for (const { fileName, bytes } of files) {
       const pointer = core.stageFile(fileName, bytes.byteLength);
+      if (!pointer) {
+        core.clearStaging();
+        checkFiles({ files: files.map((f) => ({ fileName: f.fileName, size: f.bytes.byteLength })) });
+        throw new Error(`${files.map((f) => f.fileName).join(', ')}: out of memory for the files' bytes`);
+      }
       new Uint8Array(memory(), pointer, bytes.byteLength).set(bytes);
     }
     const result = core.readStaged(labelsName || '');
@@ -117,7 +143,7 @@
     return { value: result.settings };
   }
 
-  const handlers = { analyze, diagnose, project, explain, approximate, read, demo, settings };
+  const handlers = { analyze, diagnose, project, explain, approximate, read, demo, settings, checkLayer, checkFiles, limits };
 
   async function receive(message) {
     if (message.type === 'init') {

@@ -15,6 +15,8 @@
 #include "sparsity_probe/diagnostics.hpp"
 #include "sparsity_probe/error.hpp"
 #include "sparsity_probe/explanation.hpp"
+#include "sparsity_probe/layer_outcome.hpp"
+#include "sparsity_probe/limits.hpp"
 #include "sparsity_probe/linear_probe.hpp"
 #include "sparsity_probe/normalization.hpp"
 #include "sparsity_probe/projection.hpp"
@@ -46,11 +48,22 @@ std::string error_json(const std::string& message) {
     return json.str();
 }
 
-std::uintptr_t stage_layer(std::size_t samples, std::size_t features) {
+// Sizes arrive as doubles: a JavaScript number above 2^32 would wrap in a size_t of wasm32. Returns
+// 0 when the layer is beyond the limits (checkLayer says why) or does not fit in memory.
+std::uintptr_t stage_layer(const std::string& name, double samples, double features) {
     staging.layer = sp::Layer{};
-    staging.layer.samples = samples;
-    staging.layer.features = features;
-    staging.layer.values.resize(samples * features);
+    staging.layer.name = name;
+    if (!(samples >= 0 && features >= 0 && samples * features <= static_cast<double>(sp::browser_limits().input_values)))
+        return 0;
+    try {
+        staging.layer.samples = static_cast<std::size_t>(samples);
+        staging.layer.features = static_cast<std::size_t>(features);
+        staging.layer.values.resize(staging.layer.samples * staging.layer.features);
+    } catch (const std::bad_alloc&) {
+        staging.layer = sp::Layer{};
+        staging.layer.name = name;
+        return 0;
+    }
     return reinterpret_cast<std::uintptr_t>(staging.layer.values.data());
 }
 
@@ -64,8 +77,17 @@ std::uintptr_t stage_predictions(std::size_t count) {
     return reinterpret_cast<std::uintptr_t>(staging.predictions32.data());
 }
 
-std::uintptr_t stage_file(const std::string& file_name, std::size_t size) {
-    staging.files.push_back({file_name, std::vector<unsigned char>(size)});
+// Returns 0 when the files staged so far and this one are beyond the limit or do not fit.
+std::uintptr_t stage_file(const std::string& file_name, double size) {
+    double total = size;
+    for (const sp::NamedBytes& f : staging.files) total += static_cast<double>(f.bytes.size());
+    if (!(size >= 0 && total <= static_cast<double>(sp::browser_limits().file_bytes))) return 0;
+    try {
+        staging.files.push_back({file_name, std::vector<unsigned char>(static_cast<std::size_t>(size))});
+    } catch (const std::bad_alloc&) {
+        staging.files.clear();
+        return 0;
+    }
     return reinterpret_cast<std::uintptr_t>(staging.files.back().bytes.data());
 }
 
@@ -101,24 +123,78 @@ sp::Settings settings_from(const val& s) {
     settings.exact_below = static_cast<std::size_t>(setting<double>(s, "exact_below", 128.0));
     settings.mterm_points = setting<int>(s, "mterm_points", settings.mterm_points);
     settings.threads = static_cast<unsigned>(setting<double>(s, "threads", 0.0));
+    settings.max_samples = static_cast<std::size_t>(setting<double>(s, "max_samples", 0.0));
+    settings.project_features = static_cast<std::size_t>(setting<double>(s, "project_features", 0.0));
     return settings;
 }
 
-// Analyse the staged layer and labels. Progress goes to `on_progress(done, total, seed, tree)`.
+// How the messages of the bindings name the reductions: by their settings keys.
+sp::OptionNames option_names() {
+    sp::OptionNames names;
+    names.max_samples = "max_samples";
+    names.project_features = "project_features";
+    return names;
+}
+
+// "" when a layer of this shape fits the browser build with these settings, else why not and the
+// way out. Called before the layer's values are sent to the worker at all.
+std::string check_layer(const std::string& name, double samples, double features, const val& settings_object) {
+    try {
+        const sp::Settings settings = settings_from(settings_object);
+        sp::validate(settings);
+        sp::check_layer_fits(name, static_cast<std::uint64_t>(samples), static_cast<std::uint64_t>(features), settings,
+                             sp::browser_limits());
+        return "";
+    } catch (const sp::InputError& e) {
+        return e.what();
+    }
+}
+
+// "" when files of these sizes ([{ fileName, size }]) may be read together, else why not.
+std::string check_files(const val& files) {
+    try {
+        std::vector<sp::FileSize> sizes;
+        const auto count = files["length"].as<unsigned>();
+        for (unsigned k = 0; k < count; ++k)
+            sizes.push_back({files[k]["fileName"].as<std::string>(), static_cast<std::uint64_t>(files[k]["size"].as<double>())});
+        sp::check_files_fit(sizes, sp::browser_limits());
+        return "";
+    } catch (const sp::InputError& e) {
+        return e.what();
+    }
+}
+
+val limits() {
+    const sp::MemoryLimits l = sp::browser_limits();
+    val out = val::object();
+    out.set("analysedValues", static_cast<double>(l.analysed_values));
+    out.set("inputValues", static_cast<double>(l.input_values));
+    out.set("fileBytes", static_cast<double>(l.file_bytes));
+    out.set("budgetBytes", static_cast<double>(l.budget_bytes));
+    return out;
+}
+
+// Analyse the staged layer and labels (reduced first when the settings ask; the staged copy is
+// freed once reduced). Progress goes to `on_progress(done, total, seed, tree)`. An allocation
+// failure becomes this layer's error; the module stays usable.
 std::string analyze_staged(const std::string& name, const val& settings_object, const val& on_progress) {
     try {
         const sp::Settings settings = settings_from(settings_object);
-        staging.layer.name = name;
-        staging.labels.assign(staging.labels32.begin(), staging.labels32.end());
-        sp::ProgressCallback progress;
+        sp::validate(settings);
+        sp::check_layer_fits(name, staging.layer.samples, staging.layer.features, settings, sp::browser_limits());
+        sp::Layer layer = std::move(staging.layer);
+        layer.name = name;
+        std::vector<std::int64_t> labels(staging.labels32.begin(), staging.labels32.end());
+        clear_staging();
+        sp::LayerRun run;
+        run.names = option_names();
         if (!on_progress.isUndefined() && !on_progress.isNull()) {
-            progress = [&](const sp::Progress& p) {
+            run.progress = [&](const sp::Progress& p) {
                 on_progress(static_cast<double>(p.done), static_cast<double>(p.total), p.seed, p.tree);
             };
         }
-        sp::LayerOutcome outcome;
-        outcome.result = sp::analyze(staging.layer, staging.labels, settings, progress);
-        clear_staging();
+        const sp::LayerOutcome outcome = sp::probe_layer(std::move(layer), std::move(labels), settings, run);
+        if (!outcome.ok()) return error_json(outcome.error);
         sp::JsonWriter json(false);
         sp::write_layer(json, outcome, sp::JsonOptions{false, true});
         return json.str();
@@ -126,9 +202,7 @@ std::string analyze_staged(const std::string& name, const val& settings_object, 
         clear_staging();
         return error_json(e.what());
     } catch (const std::bad_alloc&) {
-        const std::string message = "layer " + name + ": out of memory (" + std::to_string(staging.layer.samples) +
-                                    " x " + std::to_string(staging.layer.features) +
-                                    "); subsample the rows or reduce the features";
+        const std::string message = sp::out_of_memory_message(name, staging.layer.samples, staging.layer.features, option_names());
         clear_staging();
         return error_json(message);
     }
@@ -159,7 +233,10 @@ val shape_of(std::size_t samples, std::size_t features) {
 // Parse the staged files as one data set: { layers: [{ name, data, shape }], labels } or { error }.
 val read_staged(const std::string& labels_name) {
     val result = val::object();
+    std::vector<sp::FileSize> sizes;
+    for (const sp::NamedBytes& f : staging.files) sizes.push_back({f.file_name, f.bytes.size()});
     try {
+        sp::check_files_fit(sizes, sp::browser_limits());
         sp::ReadOptions options;
         options.labels_name = labels_name;
         std::vector<sp::NamedBytes> files = std::move(staging.files);
@@ -183,21 +260,29 @@ val read_staged(const std::string& labels_name) {
         result.set("error", std::string(e.what()));
     } catch (const std::bad_alloc&) {
         clear_staging();
-        result.set("error", std::string("out of memory while reading the file; it is too large for this browser tab"));
+        std::string names;
+        std::uint64_t total = 0;
+        for (const sp::FileSize& f : sizes) {
+            names += (names.empty() ? "" : ", ") + f.file_name;
+            total += f.bytes;
+        }
+        result.set("error", names + ": out of memory while reading " + std::to_string(total) +
+                                " bytes (the arrays they hold are larger than this browser tab's memory allows); save "
+                                "a subsample of the rows, or use the command-line tool");
     }
     return result;
 }
 
-// Diagnostics of the staged layer (predictions optional): the "diagnostics" object of the
-// results document as JSON, or { error }.
-std::string diagnose_staged(double seed) {
+// Diagnostics of the staged layer (predictions optional), reduced as the settings ask (the seed,
+// max_samples and project_features count): the "diagnostics" object of the results document as
+// JSON, or { error }.
+std::string diagnose_staged(const val& settings_object) {
     try {
+        const sp::Settings settings = settings_from(settings_object);
         staging.labels.assign(staging.labels32.begin(), staging.labels32.end());
         const std::vector<std::int64_t> predictions(staging.predictions32.begin(), staging.predictions32.end());
-        sp::DiagnosticsOptions options;
-        options.seed = static_cast<std::uint64_t>(seed);
         const sp::LayerDiagnostics diagnostics =
-            sp::diagnose(staging.layer, staging.labels, predictions.empty() ? nullptr : &predictions, options);
+            sp::diagnose_layer(staging.layer, staging.labels, predictions.empty() ? nullptr : &predictions, settings);
         clear_staging();
         sp::JsonWriter json(false);
         sp::write_diagnostics(json, diagnostics);
@@ -205,6 +290,11 @@ std::string diagnose_staged(double seed) {
     } catch (const sp::InputError& e) {
         clear_staging();
         return error_json(e.what());
+    } catch (const std::bad_alloc&) {
+        const std::string message = sp::out_of_memory_message(staging.layer.name, staging.layer.samples,
+                                                               staging.layer.features, option_names());
+        clear_staging();
+        return error_json(message);
     }
 }
 
@@ -377,6 +467,9 @@ EMSCRIPTEN_BINDINGS(sparsity_probe) {
     emscripten::function("readStaged", &read_staged);
     emscripten::function("demo", &demo);
     emscripten::function("settingsJson", &settings_json);
+    emscripten::function("checkLayer", &check_layer);
+    emscripten::function("checkFiles", &check_files);
+    emscripten::function("limits", &limits);
     emscripten::function("explainStaged", &explain_staged);
     emscripten::function("approximation", &approximation);
     emscripten::function("linearGrid", &linear_grid);
