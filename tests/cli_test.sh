@@ -99,6 +99,9 @@ check_usage demo
 check_usage frobnicate
 check_usage demo spiral --eps-low 0.5 --eps-high 0.2
 check_usage demo spiral --label-noise 1.5
+check_usage analyze "$fixtures/model3.npz" --max-samples 1
+check_usage analyze "$fixtures/model3.npz" --project-features 0
+check_usage analyze "$fixtures/model3.npz" --project-features many
 "$cli" demo nonsense > /dev/null 2> "$work/unknown.err"; status=$?
 [ $status -eq 1 ] && grep -q "spiral" "$work/unknown.err" && pass "unknown data set lists the valid names" || fail "unknown data set: exit $status $(cat "$work/unknown.err")"
 "$cli" analyze "$work/does-not-exist.npz" > /dev/null 2> "$work/missing.err"; status=$?
@@ -108,6 +111,29 @@ for command in "--help" "analyze --help" "demo --help"; do
   "$cli" $command > "$work/help.out" 2>&1 && grep -q "Usage\|usage" "$work/help.out" || fail "$command"
 done
 "$cli" --version | grep -q "sparsity-probe" || fail "--version"
+
+# 6. Reductions: recorded in the settings only when asked for, the analysed shape per layer, the
+# same document for the same seed, and a sample too small for the classes is that layer's error.
+"$cli" analyze "$fixtures/model3.npz" --json "$work/plain.json" > /dev/null
+json "$work/plain.json" '!("max_samples" in d.settings) && !("project_features" in d.settings) && d.layers.every(l => !("analysed_samples" in l))' \
+  | grep -q true && pass "without reductions the document has none of their keys" || fail "reduction keys in a plain run"
+"$cli" analyze "$fixtures/model3.npz" --max-samples 90 --project-features 6 --seed 4 --json "$work/reduced.json" > "$work/reduced.txt" \
+  || fail "analyze with reductions failed"
+json "$work/reduced.json" 'd.settings.max_samples === 90 && d.settings.project_features === 6 && d.settings.seed === 4' | grep -q true \
+  || fail "reductions are not in the settings"
+json "$work/reduced.json" 'd.layers.map(l => [l.samples, l.features, l.analysed_samples, l.analysed_features].join(" ")).join(",")' \
+  | grep -qx "150 12 90 6,150 8 90 6,150 4 90 4" && pass "analysed shapes recorded per layer" \
+  || fail "analysed shapes: $(json "$work/reduced.json" 'JSON.stringify(d.layers.map(l => [l.analysed_samples, l.analysed_features]))')"
+grep -q "input: analysed 90 x 6 (stratified rows) (random projection)" "$work/reduced.txt" || fail "the table does not say what was analysed"
+"$cli" analyze "$fixtures/model3.npz" --max-samples 90 --project-features 6 --seed 4 --json - 2>/dev/null | grep -v '"seconds"' > "$work/r1.json"
+"$cli" analyze "$fixtures/model3.npz" --max-samples 90 --project-features 6 --seed 4 --threads 1 --json - 2>/dev/null | grep -v '"seconds"' > "$work/r2.json"
+cmp -s "$work/r1.json" "$work/r2.json" && pass "same seed, same reduced document" || fail "reduced documents differ between runs"
+"$cli" analyze "$fixtures/model3.npz" --max-samples 90 --seed 5 --json - 2>/dev/null | grep -v '"seconds"' > "$work/r3.json"
+cmp -s "$work/r1.json" "$work/r3.json" && fail "another seed gave the same document" || pass "another seed, other rows"
+"$cli" analyze "$fixtures/model3.npz" --max-samples 2 > "$work/few.txt" 2> "$work/few.err"; status=$?
+[ $status -eq 1 ] && [ "$(wc -l < "$work/few.err")" -eq 3 ] \
+  && grep -q "layer input: max_samples = 2 is below the 3 classes of the labels" "$work/few.err" \
+  && pass "a sample smaller than the classes: $(head -1 "$work/few.err")" || fail "max-samples 2: exit $status $(cat "$work/few.err")"
 
 echo "$failures failure(s)"
 [ $failures -eq 0 ]

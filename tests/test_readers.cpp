@@ -511,3 +511,11 @@ TEST_CASE("dataset errors name what is wrong") {
                       "cannot open /nonexistent/x.npy: No such file or directory");
     CHECK_MESSAGE_HAS(error_of([] { read_file_bytes(SPARSITY_PROBE_FIXTURES); }), "it is a directory");
 }
+
+TEST_CASE("a deflate bomb stops at its declared size; one sample is one class") {
+    // make_robustness_fixtures.py: conv1.npy declares 1,000,128 bytes but inflates to 50 MB.
+    CHECK_MESSAGE_HAS(npz_error("bomb.npz"),
+                      "bomb.npz:conv1: decompressed data is larger than the declared size of 1000128 bytes");
+    CHECK_MESSAGE_HAS(dataset_error({{"one_sample.npz", "one_sample.npz"}}),
+                      "one_sample.npz:labels: all 1 labels are 7; the probe needs at least 2 classes");
+}
