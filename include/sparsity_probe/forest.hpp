@@ -6,6 +6,8 @@
 // across the threshold changes Σ_k c_k² by 2·w·c_k + w²: O(1) per sample, whatever the class count.
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "sparsity_probe/binning.hpp"
@@ -32,6 +34,28 @@ struct TrainingSet {
 // tree is the same whichever thread grows it. `cancel` may be null.
 Tree grow_tree(const TrainingSet& data, const Settings& settings, std::uint64_t tree_seed,
                const std::atomic<bool>* cancel = nullptr);
+
+struct DrawnSample;
+
+// Workspaces for growing trees: a tree's drawn sample and its per-feature lists (4 bytes per drawn
+// sample and feature), handed to one running tree at a time and kept for the next. Reusing them
+// spares the allocator a large block per tree, which WebAssembly's never-shrinking heap would
+// otherwise accumulate as holes the next tree's lists do not fit.
+class TreeWorkspaces {
+public:
+    TreeWorkspaces();
+    ~TreeWorkspaces();
+    TreeWorkspaces(const TreeWorkspaces&) = delete;
+    TreeWorkspaces& operator=(const TreeWorkspaces&) = delete;
+
+    // grow_tree with a workspace of this set; safe to call from several threads.
+    Tree grow(const TrainingSet& data, const Settings& settings, std::uint64_t tree_seed,
+              const std::atomic<bool>* cancel = nullptr);
+
+private:
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<DrawnSample>> spare_;
+};
 
 // The seed of tree `tree` in repetition `repetition` of a probe run with base seed `seed`.
 std::uint64_t tree_seed(std::uint64_t seed, int repetition, int tree);

@@ -107,18 +107,21 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
 
     // Step 3, every (seed, tree) pair an independent task.
     std::vector<std::vector<Tree>> forests(seeds, std::vector<Tree>(trees));
-    run_tasks(
-        seeds * trees, settings.threads,
-        [&](std::size_t task) {
-            const std::size_t s = task / trees, t = task % trees;
-            forests[s][t] = grow_tree(data, settings, tree_seed(settings.seed, static_cast<int>(s), static_cast<int>(t)), cancel);
-        },
-        [&](std::size_t task) {
-            ++report.done;
-            report.seed = static_cast<int>(task / trees);
-            report.tree = static_cast<int>(task % trees);
-            if (progress) progress(report);
-        });
+    {  // the workspaces' lists are freed before the M-term step needs its residuals
+        TreeWorkspaces workspaces;
+        run_tasks(
+            seeds * trees, settings.threads,
+            [&](std::size_t task) {
+                const std::size_t s = task / trees, t = task % trees;
+                forests[s][t] = workspaces.grow(data, settings, tree_seed(settings.seed, static_cast<int>(s), static_cast<int>(t)), cancel);
+            },
+            [&](std::size_t task) {
+                ++report.done;
+                report.seed = static_cast<int>(task / trees);
+                report.tree = static_cast<int>(task % trees);
+                if (progress) progress(report);
+            });
+    }
 
     // Steps 4–6 and 8 for each seed's forest.
     result.per_seed.resize(seeds);

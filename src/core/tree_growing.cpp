@@ -51,6 +51,8 @@ struct Member {
     std::uint32_t weight;
 };
 
+}  // namespace
+
 // The tree's drawn sample and the per-feature lists, shared by the growers of its subtrees: each
 // grower only touches its own node's ranges of them (and the entries of its own members).
 struct DrawnSample {
@@ -65,6 +67,8 @@ struct DrawnSample {
     std::size_t count = 0;
     std::vector<std::uint32_t> list;
 };
+
+namespace {
 
 // A node's subtree is worth handing to another thread above this many list entries (samples x
 // features): below it, the handover costs more than it saves.
@@ -106,6 +110,9 @@ public:
           feature_order_(parent.feature_order_) {}
 
     Tree grow() {
+        sample_.members.clear();
+        sample_.member.clear();
+        sample_.list.clear();
         sample_.weight.assign(n_, 0);
         sample_.local_of.assign(n_, 0);
         draw_sample();
@@ -144,6 +151,9 @@ private:
         sample_.count = sample_.members.size();
         if (sample_.count < settings_.exact_below) return;
         if (sample_.count > max_tree_samples) throw InputError("a tree's bootstrap sample holds more than 16,777,216 distinct samples (subsample the rows)");
+        // A reused workspace too small for this tree frees its lists first: growing them in place
+        // would hold the old and the new block at once.
+        if (sample_.list.capacity() < sample_.count * d_) std::vector<std::uint32_t>().swap(sample_.list);
         sample_.list.resize(sample_.count * d_);
         for (std::size_t f = 0; f < d_; ++f) {
             const std::uint8_t* codes = data_.bins.column(f);
@@ -512,6 +522,32 @@ private:
 Tree grow_tree(const TrainingSet& data, const Settings& settings, std::uint64_t seed, const std::atomic<bool>* cancel) {
     DrawnSample sample;
     TreeGrower grower(data, settings, seed, cancel, sample);
+    return grower.grow();
+}
+
+TreeWorkspaces::TreeWorkspaces() = default;
+TreeWorkspaces::~TreeWorkspaces() = default;
+
+Tree TreeWorkspaces::grow(const TrainingSet& data, const Settings& settings, std::uint64_t seed,
+                          const std::atomic<bool>* cancel) {
+    std::unique_ptr<DrawnSample> sample;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!spare_.empty()) {
+            sample = std::move(spare_.back());
+            spare_.pop_back();
+        }
+    }
+    if (!sample) sample = std::make_unique<DrawnSample>();
+    struct GiveBack {
+        TreeWorkspaces& owner;
+        std::unique_ptr<DrawnSample>& sample;
+        ~GiveBack() {
+            std::lock_guard<std::mutex> lock(owner.mutex_);
+            owner.spare_.push_back(std::move(sample));
+        }
+    } give_back{*this, sample};
+    TreeGrower grower(data, settings, seed, cancel, *sample);
     return grower.grow();
 }
 

@@ -9,6 +9,7 @@
 #include <limits>
 #include <new>
 #include <set>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -175,12 +176,17 @@ Layer layer_from_table(const NamedTable& t, const std::vector<bool>& is_label) {
 
 }  // namespace
 
-Dataset read_dataset(const std::vector<NamedBytes>& files, const ReadOptions& options) {
+namespace {
+
+// Files is std::vector<NamedBytes>, const or not; when not, each file's bytes are freed once
+// parsed, so a layer is not held three times (file, array, floats) at the peak.
+template <class Files>
+Dataset assemble(Files& files, const ReadOptions& options) {
     if (files.empty()) throw InputError("no input files: give one .npz, several .npy, or CSV/TSV files");
 
     std::vector<NamedArray> arrays;
     std::vector<NamedTable> tables;
-    for (const NamedBytes& f : files) {
+    for (auto& f : files) {
         const std::string ext = extension(f.file_name);
         try {
             if (ext == ".npz") {
@@ -203,6 +209,7 @@ Dataset read_dataset(const std::vector<NamedBytes>& files, const ReadOptions& op
             throw InputError(f.file_name + ": not enough memory to unpack this " + std::to_string(f.bytes.size()) +
                              "-byte file; subsample rows or reduce the layers' dimension before loading");
         }
+        if constexpr (!std::is_const_v<Files>) std::vector<unsigned char>().swap(f.bytes);
     }
 
     // Which names may hold the labels, in order of preference.
@@ -350,11 +357,17 @@ Dataset read_dataset(const std::vector<NamedBytes>& files, const ReadOptions& op
     return data;
 }
 
+}  // namespace
+
+Dataset read_dataset(const std::vector<NamedBytes>& files, const ReadOptions& options) { return assemble(files, options); }
+
+Dataset read_dataset(std::vector<NamedBytes>&& files, const ReadOptions& options) { return assemble(files, options); }
+
 Dataset read_dataset_files(const std::vector<std::string>& paths, const ReadOptions& options) {
     std::vector<NamedBytes> files;
     files.reserve(paths.size());
     for (const std::string& path : paths) files.push_back({path, read_file_bytes(path)});
-    return read_dataset(files, options);
+    return read_dataset(std::move(files), options);
 }
 
 std::vector<unsigned char> read_file_bytes(const std::string& path) {
