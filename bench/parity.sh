@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:?record or check}
 ref=${2:-bench/data/parity}
-cli=$PWD/build/bin/sparsity-probe
+cli=${SPARSITY_PROBE_CLI:-$PWD/build/bin/sparsity-probe}  # bench/run.mjs passes its copy of the build
 /usr/bin/python3 bench/generate.py
 mkdir -p "$ref"
 # Which source the record was made from (read by bench/run.mjs for the report).

@@ -8,10 +8,11 @@
 //   npm run bench -- W1 scaling        only these parts (W1 W2 W3 scaling parity); writes
 //                                      bench/data/RESULTS.partial.md instead
 // Environment:
-//   BENCH_REPEATS=3           runs of each native/WebAssembly measurement (the median is reported)
+//   BENCH_REPEATS=5           runs of each native/WebAssembly measurement on W1, W2 (median)
+//   BENCH_REPEATS_W3=3        the same on W3
 //   BENCH_SKLEARN_REPEATS=3   scikit-learn fits on W1 and W2 (median)
 //   BENCH_SKLEARN_REPEATS_W3=1  scikit-learn fits on W3 (about a minute each on 2 cores)
-//   BENCH_SCALING_REPEATS=3   runs per scaling point (median)
+//   BENCH_SCALING_REPEATS=3   runs per scaling point (median); three times as many below 0.5 s
 //   BENCH_NO_BUILD=1          use the builds as they are (no ensure-deps, no build scripts)
 //   BENCH_OUT=PATH            where to write the report
 import { spawnSync } from 'node:child_process';
@@ -22,7 +23,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const data = path.join(root, 'bench/data');
-const cli = path.join(root, 'build/bin/sparsity-probe');
+// The builds are copied here once built, so that a rebuild by someone else during the run (the
+// working tree may be shared) cannot change or break what is measured halfway.
+const snapshot = path.join(data, 'snapshot');
+const cli = path.join(snapshot, 'sparsity-probe');
+const wasmDir = path.join(snapshot, 'wasm');
 const python = '/usr/bin/python3';
 const MiB = 1024 * 1024;
 
@@ -48,7 +53,8 @@ const envInt = (name, fallback) => {
   const value = process.env[name];
   return value === undefined || value === '' ? fallback : Math.max(1, Number.parseInt(value, 10));
 };
-const REPEATS = envInt('BENCH_REPEATS', 3);
+const REPEATS = envInt('BENCH_REPEATS', 5);
+const REPEATS_W3 = envInt('BENCH_REPEATS_W3', 3);
 const SKLEARN_REPEATS = envInt('BENCH_SKLEARN_REPEATS', 3);
 const SKLEARN_REPEATS_W3 = envInt('BENCH_SKLEARN_REPEATS_W3', 1);
 const SCALING_REPEATS = envInt('BENCH_SCALING_REPEATS', 3);
@@ -57,7 +63,8 @@ const hardware = os.availableParallelism ? os.availableParallelism() : os.cpus()
 const wasmThreads = Math.min(hardware, 8); // what createProbe gives Node (maxThreads 8)
 
 const startedAt = Date.now();
-const log = (message) => console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+const loads = []; // the 1-minute load average at every step, to show how busy the machine was
+const log = (message) => loads.push(os.loadavg()[0]) && console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
@@ -127,7 +134,7 @@ function nativeRun(folder, name, threads) {
 }
 
 function wasmRun(folder, name, build) {
-  const args = ['-f', '%e %M', process.execPath, path.join(root, 'bench/wasm_probe.mjs'), build, folder, name];
+  const args = ['-f', '%e %M', process.execPath, path.join(root, 'bench/wasm_probe.mjs'), build, folder, name, '--dir', wasmDir];
   if (build === 'threads') args.push('--threads', String(wasmThreads));
   const result = run('/usr/bin/time', args);
   const [wall] = result.stderr.trim().split('\n').pop().trim().split(/\s+/).map(Number);
@@ -146,6 +153,7 @@ function workload(id) {
   const inputBytes = samples * features * 4;
   const limit = 2 * inputBytes + 64 * MiB;
   const sklearnRepeats = id === 'W3' ? SKLEARN_REPEATS_W3 : SKLEARN_REPEATS;
+  const repeats = id === 'W3' ? REPEATS_W3 : REPEATS;
 
   const sklearn = [];
   for (let r = 0; r < sklearnRepeats; ++r) {
@@ -164,8 +172,8 @@ function workload(id) {
       log(`${id}: ${key} failed: ${errors[key]}`);
     }
   };
-  for (let r = 0; r < REPEATS; ++r) {
-    log(`${id}: native (all cores), native (1 thread), wasm threads, wasm single: round ${r + 1}/${REPEATS}`);
+  for (let r = 0; r < repeats; ++r) {
+    log(`${id}: native (all cores), native (1 thread), wasm threads, wasm single: round ${r + 1}/${repeats}`);
     attempt('native', () => nativeRun(folder, id, 0));
     attempt('native1', () => nativeRun(folder, id, 1));
     attempt('threads', () => wasmRun(folder, id, 'threads'));
@@ -198,7 +206,7 @@ function workload(id) {
     native1: { ...summary(runs.native1), peak_bytes: largest(runs.native1, 'peak_bytes') },
     threads: { ...summary(runs.threads), heap_bytes: largest(runs.threads, 'heap_bytes'), rss_bytes: largest(runs.threads, 'rss_bytes') },
     single: { ...summary(runs.single), heap_bytes: largest(runs.single, 'heap_bytes'), rss_bytes: largest(runs.single, 'rss_bytes') },
-    same, same_alpha: sameAlpha, diffs, errors,
+    same, same_alpha: sameAlpha, diffs, errors, repeats,
   };
   result.ratios = {
     sklearn_native: result.sklearn.seconds / result.native.seconds,
@@ -221,7 +229,9 @@ function scaling() {
   for (const point of points) {
     const folder = path.join(data, 'scaling', `n${point.n}_d${point.d}`);
     const measured = [];
-    for (let r = 0; r < SCALING_REPEATS; ++r) measured.push(nativeRun(folder, 'X', 0));
+    measured.push(nativeRun(folder, 'X', 0));
+    const repeats = measured[0].seconds < 0.5 ? 3 * SCALING_REPEATS : SCALING_REPEATS;
+    for (let r = 1; r < repeats; ++r) measured.push(nativeRun(folder, 'X', 0));
     const seconds = median(measured.map((m) => m.seconds));
     const layer = measured[0].layer;
     rows.push({
@@ -241,7 +251,7 @@ function parity() {
   const newest = Math.max(...recorded.map((f) => fs.statSync(path.join(ref, f)).mtimeMs));
   const stamp = path.join(ref, 'RECORDED'); // written by parity.sh record: date and commit
   const recordedAt = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : `${new Date(newest).toISOString()} (file dates; no RECORDED stamp)`;
-  const result = run('bash', [path.join(root, 'bench/parity.sh'), 'check'], { allowFailure: true });
+  const result = run('bash', [path.join(root, 'bench/parity.sh'), 'check'], { allowFailure: true, env: { ...process.env, SPARSITY_PROBE_CLI: cli } });
   const lines = result.stdout.trim().split('\n').filter(Boolean);
   return {
     recorded: recorded.length, recorded_at: recordedAt, ok: result.status === 0,
@@ -298,16 +308,18 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
   push(`- Compilers: ${info.gxx}; ${info.emcc}; Node ${info.node}`);
   push(`- Peer: scikit-learn ${info.sklearn} (NumPy ${info.numpy}, SciPy ${info.scipy}, Python ${info.python}), Debian packages`);
   push(`- Source: ${info.git}${info.dirty.length ? ` — with uncommitted changes in the working tree (${info.dirty.join(', ')})` : ''}`);
-  push(`- Load average (1 min) before the run ${loadBefore}, after ${loadAfter} (other work on the machine slows every column alike only roughly; the runs are interleaved round-robin to spread it)`, '');
+  const sortedLoads = [...loads].sort((a, b) => a - b);
+  push(`- Load average (1 min) before the run ${loadBefore}, after ${loadAfter}; during it ${sortedLoads[0].toFixed(1)} to ${sortedLoads[sortedLoads.length - 1].toFixed(1)}, median ${median(sortedLoads).toFixed(1)}, ` +
+       `on ${info.hardware_threads} hardware threads. Other work on the machine slows every column, not necessarily alike; the runs are interleaved round-robin to spread it, and every run\'s time is listed below.`, '');
 
   push('## What is measured', '');
   push('- **Workloads**: bench/generate.py, one fixed seed each; `analyze X.npy labels.npy --seeds 1` with the defaults (3 trees, depth 15, all features per split, bootstrap).');
   push('- **Probe time** (native and WebAssembly alike): the `"seconds"` the results document reports for the layer — the whole probe of the layer (normalisation, binning, forest, wavelets, τ-curve, α\\*, M-term), ' +
        'not reading the file, starting the process or instantiating the module. The process wall times (which include those) are in a second table.');
   push(`- **native**: build/bin/sparsity-probe with its default thread count (all ${info.hardware_threads} cores); **native 1t**: \`--threads 1\`.`);
-  push(`- **wasm threads** / **wasm single**: build/wasm/sparsity-probe-{threads,single} loaded in Node by bench/wasm_probe.mjs (threads build with a pool of ${wasmThreads}, as \`createProbe\` gives Node), the layer staged into the module's heap from the same .npy files.`);
+  push(`- **wasm threads** / **wasm single**: build/wasm/sparsity-probe-{threads,single} (copied with the CLI to bench/data/snapshot/ right after building, so that a rebuild during the run cannot touch what is measured) loaded in Node by bench/wasm_probe.mjs (threads build with a pool of ${wasmThreads}, as \`createProbe\` gives Node), the layer staged into the module's heap from the same .npy files.`);
   push(`- **scikit-learn**: bench/sklearn_fit.py — RandomForestRegressor(n_estimators=3, max_depth=15, max_features=1.0, bootstrap=True, n_jobs=-1) on the same one-hot targets; the fit alone is timed.`);
-  push(`- Medians of ${REPEATS} runs for native and WebAssembly (interleaved round-robin), of ${SKLEARN_REPEATS} scikit-learn fits on W1 and W2 and of ${SKLEARN_REPEATS_W3} on W3 (a W3 fit takes about a minute on this machine).`);
+  push(`- Medians of ${REPEATS} runs on W1 and W2 and ${REPEATS_W3} on W3 for native and WebAssembly (interleaved round-robin), of ${SKLEARN_REPEATS} scikit-learn fits on W1 and W2 and of ${SKLEARN_REPEATS_W3} on W3 (its fit is by far the slowest step of the run; fewer fits keep the run short).`);
   push('- **Peak memory**: native — the process\'s maximum resident set (`/usr/bin/time -f %M`); WebAssembly — the module\'s memory (`wasmMemory.buffer.byteLength`) at the end of the run, which only grows, so it is the peak; ' +
        'the Node process\'s maximum resident set is shown too but is mostly Node itself. Limit: 2 × the input array (samples × features × 4 bytes) + 64 MiB.', '');
 
@@ -343,7 +355,7 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
     push('|---|---:|---:|---:|---:|---:|---:|---:|---|---|');
     for (const r of results) {
       const sameText = Object.values(r.same).every(Boolean) ? 'identical documents'
-        : Object.entries(r.same).filter(([, v]) => !v).map(([k]) => `${k}: ${r.diffs[k].count} number${r.diffs[k].count === 1 ? '' : 's'} differ` +
+        : Object.entries(r.same).filter(([, v]) => !v).map(([k]) => !r[k].all.length ? `${k}: no run succeeded` : `${k}: ${r.diffs[k].count} number${r.diffs[k].count === 1 ? ' differs' : 's differ'}` +
           ` (largest relative difference ${r.diffs[k].maxRelative.toExponential(1)}, first at ${r.diffs[k].first}); α* ${r.same_alpha[k] ? 'identical' : '**differs**'}`).join('; ');
       const all = ['sklearn', 'native', 'native1', 'threads', 'single'].map((k) => `${k} ${r[k].all.map(fmtS).join('/')}`).join('; ');
       push(`| ${r.id} | ${fmtS(r.native.wall)} | ${fmtS(r.native1.wall)} | ${fmtS(r.threads.wall)} | ${fmtS(r.single.wall)} | ${r.alpha.toFixed(4)} | ${r.tau_star.toFixed(2)} | ${r.wavelets} | ${sameText} | ${all} |`);
@@ -351,14 +363,14 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
     push('', '"every run": the layer\'s results document (timing and file name aside) of every native run (both thread counts) and every WebAssembly run compared with the first native run, number by number; ' +
          '"wasm α* = native α*" compares α*, τ* and α_mterm (per seed and overall) and the status.', '');
     for (const r of results) {
-      for (const [key, message] of Object.entries(r.errors)) push(`- **${r.id} ${key} failed** (${r[key].all.length} of ${REPEATS} runs succeeded): ${message}`);
+      for (const [key, message] of Object.entries(r.errors)) push(`- **${r.id} ${key} failed** (${r[key].all.length} of ${r.repeats} runs succeeded): ${message}`);
     }
     if (results.some((r) => Object.keys(r.errors).length)) push('');
   }
 
   if (scalingRows.length) {
     push('## Time versus size (native, all cores)', '');
-    push(`W1-style data (uniform features, 10 random classes) from bench/generate.py; median of ${SCALING_REPEATS} runs; probe time as above. ` +
+    push(`W1-style data (uniform features, 10 random classes) from bench/generate.py; median of ${SCALING_REPEATS} runs (${3 * SCALING_REPEATS} when a run takes under half a second); probe time as above. ` +
          'Linear in samples and in features means a constant time per value (samples × features).', '');
     for (const axis of ['samples', 'features']) {
       const rows = scalingRows.filter((r) => r.axis === axis);
@@ -389,6 +401,28 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
 
 // ---------------------------------------------------------------- main
 
+// Copy the CLI and the WebAssembly modules to bench/data/snapshot and check that the copies run; a
+// copy taken while someone else relinks is retried.
+function snapshotBuilds() {
+  for (let attempt = 1; ; ++attempt) {
+    fs.rmSync(snapshot, { recursive: true, force: true });
+    fs.mkdirSync(wasmDir, { recursive: true });
+    fs.copyFileSync(path.join(root, 'build/bin/sparsity-probe'), cli);
+    fs.chmodSync(cli, 0o755);
+    for (const file of fs.readdirSync(path.join(root, 'build/wasm'))) fs.copyFileSync(path.join(root, 'build/wasm', file), path.join(wasmDir, file));
+    const checks = [
+      run(cli, ['demo', 'spiral', '--samples', '200', '--json', '-'], { allowFailure: true }),
+      ...['threads', 'single'].map((build) => run(process.execPath, [path.join(root, 'bench/wasm_probe.mjs'), build, '--check', '--dir', wasmDir], { allowFailure: true })),
+    ];
+    const failed = checks.filter((c) => c.status !== 0);
+    if (!failed.length) return;
+    const message = failed.map((c) => c.stderr.trim().split('\n').pop()).join('; ');
+    if (attempt >= 6) throw new Error(`the builds do not run: ${message}`);
+    log(`the copied builds do not run (${message}); copying again in 20 s`);
+    spawnSync('sleep', ['20']);
+  }
+}
+
 function main() {
   const loadBefore = os.loadavg()[0].toFixed(2);
   if (!process.env.BENCH_NO_BUILD) {
@@ -397,6 +431,7 @@ function main() {
     run('bash', [path.join(root, 'scripts/build.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
     run('bash', [path.join(root, 'scripts/build-wasm.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
+  snapshotBuilds();
   log('workloads');
   const sets = parts.filter((p) => p !== 'parity');
   if (parts.includes('parity')) sets.push('W1', 'W2', 'W3', 'scaling');

@@ -7,7 +7,9 @@
 //     wall (analyzeStaged as seen from JavaScript), heap_bytes (the WebAssembly memory at the end;
 //     it only grows, so this is its peak), max_rss_kib (this Node process), layer (the result) }
 //
-// usage: node bench/wasm_probe.mjs single|threads FOLDER NAME [--threads N] [--seeds N]
+// usage: node bench/wasm_probe.mjs single|threads FOLDER NAME [--threads N] [--seeds N] [--dir DIR]
+//   DIR holds the builds (default build/wasm)
+//        node bench/wasm_probe.mjs single|threads --check [--dir DIR]   (loads the module only)
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -51,13 +53,14 @@ async function main() {
   const hardware = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
   const threads = Number(option('--threads', String(Math.min(hardware, 8))));
   const seeds = Number(option('--seeds', '1'));
+  const dir = path.resolve(option('--dir', path.join(root, 'build/wasm')));
   const [build, folder, name] = args;
-  if (!['single', 'threads'].includes(build) || !folder || !name) {
-    console.error('usage: node bench/wasm_probe.mjs single|threads FOLDER NAME [--threads N] [--seeds N]');
+  if (!['single', 'threads'].includes(build) || !folder || (!name && folder !== '--check')) {
+    console.error('usage: node bench/wasm_probe.mjs single|threads FOLDER NAME [--threads N] [--seeds N] [--dir DIR]');
     process.exit(2);
   }
 
-  const modulePath = path.join(root, 'build/wasm', `sparsity-probe-${build}.js`);
+  const modulePath = path.join(dir, `sparsity-probe-${build}.js`);
   const factory = require(modulePath);
   const options = {
     // Emscripten 3.1.6 in Node would fetch() the .wasm by path, which fails: hand it the bytes.
@@ -67,6 +70,11 @@ async function main() {
   if (build === 'threads') options.pthreadPoolSize = threads;
   const core = await factory(options);
   if (build === 'threads') core.setThreadLimit(threads);
+  if (folder === '--check') {
+    // Only that the module loads and answers (the driver checks its copy of the builds).
+    process.stdout.write(JSON.stringify({ build, version: core.version() }) + '\n');
+    process.exit(0);
+  }
   const memory = () => (core.wasmMemory ? core.wasmMemory.buffer : core.HEAPU8.buffer);
 
   const layer = readNpy(path.join(folder, `${name}.npy`));
