@@ -40,14 +40,30 @@ Layer separable(std::size_t n, std::size_t d, std::vector<std::int64_t>& labels)
 }
 }  // namespace
 
-void* operator new(std::size_t size) {
+// Every replaceable form (plain, array, nothrow; sized deletes) goes to malloc and free, so that
+// AddressSanitizer sees matching pairs whichever form the standard library uses.
+namespace {
+void* allocate(std::size_t size) {
     const std::size_t limit = refuse_above.load(std::memory_order_relaxed);
-    if (limit && size > limit) throw std::bad_alloc();
-    if (void* p = std::malloc(size ? size : 1)) return p;
+    if (limit && size > limit) return nullptr;
+    return std::malloc(size ? size : 1);
+}
+void* allocate_or_throw(std::size_t size) {
+    if (void* p = allocate(size)) return p;
     throw std::bad_alloc();
 }
+}  // namespace
+
+void* operator new(std::size_t size) { return allocate_or_throw(size); }
+void* operator new[](std::size_t size) { return allocate_or_throw(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return allocate(size); }
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return allocate(size); }
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 TEST_CASE("an allocation failure in the core is the layer's error; the next layer runs") {
     std::vector<std::int64_t> big_labels, small_labels;

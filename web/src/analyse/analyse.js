@@ -38,6 +38,12 @@ const template = `
           <label>ε low <input type="number" name="eps_low" value="0.1" step="0.05" min="0"></label>
           <label>ε high <input type="number" name="eps_high" value="0.4" step="0.05" min="0"></label>
           <label>ε unit <select name="eps_unit"><option value="rad">rad (paper's text)</option><option value="deg">deg (authors' code)</option></select></label>
+          <label>Max samples <input type="number" name="max_samples" min="2" step="1" placeholder="all rows" data-testid="max-samples"></label>
+          <label>Project features to <input type="number" name="project_features" min="1" max="100000" step="1" placeholder="keep them" data-testid="project-features"></label>
+          <p class="caption reductions">For layers too large for this tab, or too slow: <strong>max samples</strong> analyses a seeded,
+          stratified sample of the rows (every class keeps its share); <strong>project features to</strong> maps layers with more
+          features to that many by a seeded sparse random projection (the authors' code used 2,500). Both use the seed of the
+          forests and are recorded in the exported settings. <span class="limits" data-testid="limits"></span></p>
           <label class="check"><input type="checkbox" name="diagnostics" checked> Diagnostics beside α*: linear probe, KMeans indices, nearest-class-centre mismatch (slower on large layers)</label>
         </div>
         <p class="caption">Settings apply to the files added next, or to every model with “Analyse again”. The defaults are the paper's.</p>
@@ -97,15 +103,24 @@ export function mountAnalyse(element, { getProbe }) {
   $('.alpha-holder').append(alphaCard.element);
 
   // --- settings ---------------------------------------------------------------------------------
+  // The reductions are sent only when set, so the settings (and exports) of runs without them stay
+  // as they were.
+  const optional = (name) => (field(name).value.trim() === '' ? {} : { [name]: Number(field(name).value) });
   const formSettings = () => ({
     trees: Number(field('trees').value), depth: Number(field('depth').value), seeds: Number(field('seeds').value),
     measure: field('measure').value, eps_low: Number(field('eps_low').value), eps_high: Number(field('eps_high').value),
-    eps_unit: field('eps_unit').value,
+    eps_unit: field('eps_unit').value, ...optional('max_samples'), ...optional('project_features'),
   });
-  const summarise = (s) => `(${s.trees} trees, depth ${s.depth}, ${s.seeds} seeds, ${s.measure}, ε ${s.eps_low}–${s.eps_high} ${s.eps_unit})`;
+  const summarise = (s) => `(${s.trees} trees, depth ${s.depth}, ${s.seeds} seeds, ${s.measure}, ε ${s.eps_low}–${s.eps_high} ${s.eps_unit}` +
+    `${s.max_samples ? `, ≤ ${s.max_samples} rows` : ''}${s.project_features ? `, projected to ${s.project_features} features` : ''})`;
   const showSettings = () => { $('.settings-summary').textContent = summarise(formSettings()); };
   $('.settings-grid').addEventListener('input', showSettings);
   showSettings();
+  // The limits are the core's (README "Limits"); shown once the core has started.
+  getProbe().then((probe) => probe.limits()).then((l) => {
+    $('[data-testid="limits"]').textContent = `This tab analyses at most ${l.analysedValues.toLocaleString('en')} values ` +
+      `(samples × features) per layer and reads at most ${Math.round(l.fileBytes / 2 ** 20)} MiB of files at once; the command-line tool has no such limits.`;
+  }, () => {});
 
   // The core checks the settings and completes them with its defaults (those go into the export);
   // a bad value gives null and its message beside the settings.
@@ -188,8 +203,10 @@ export function mountAnalyse(element, { getProbe }) {
 
   async function readModel(model, files, { labels, settings, diagnostics, signal }) {
     try {
-      const bytes = await Promise.all(files.map(readBytes));
       const probe = await getProbe();
+      // Files too large for this tab are refused by the core before their bytes are read.
+      await probe.checkFiles(files.map((file) => ({ fileName: file.name, size: file.size })), { signal });
+      const bytes = await Promise.all(files.map(readBytes));
       const read = await probe.readFiles(files.map((file, k) => ({ fileName: file.name, bytes: bytes[k] })), { labels, signal });
       model.labels = read.labels;
       model.predictions = read.predictions || null;
@@ -257,7 +274,7 @@ export function mountAnalyse(element, { getProbe }) {
               table.progress(layer);
               showRun();
             } });
-          if (model.diagnostics) result.diagnostics = await probe.diagnose({ ...request, predictions: model.predictions, seed: model.settings.seed || 0 });
+          if (model.diagnostics) result.diagnostics = await probe.diagnose({ ...request, predictions: model.predictions, settings: model.settings });
           layer.result = result;
           layer.status = 'done';
         } catch (failure) {
@@ -363,6 +380,8 @@ export function mountAnalyse(element, { getProbe }) {
           h('strong', {}, model.name), h('span', { class: 'model-info' }, facts.length ? ` — ${facts.join(', ')}` : ''),
           files && h('div', { class: 'model-files' }, files),
           model.error && h('p', { class: 'error-text', dataset: { testid: 'model-error' } }, model.error),
+          model.layers.filter((l) => l.status === 'error' && l.error).map((l) =>
+            h('p', { class: 'error-text', dataset: { testid: 'layer-error', layer: l.name } }, l.error)),
           model.error && /no labels found|no array, file or column is named/.test(model.error) &&
             h('p', { class: 'caption' }, 'In this page, type the label array\'s name (or its file\'s stem, or its column) in “Label array name” above, then add the files again.')),
         h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${model.name}`, onclick: () => removeModel(model) }, 'Remove'));

@@ -14,6 +14,7 @@ const csvColumns = [
   ['kmeans_completeness', (l) => l.diagnostics?.kmeans.completeness],
   ['kmeans_fowlkes_mallows', (l) => l.diagnostics?.kmeans.fowlkes_mallows],
   ['ncc_mismatch', (l) => l.diagnostics?.ncc_mismatch],
+  ['analysed_samples', (l) => l.analysed_samples], ['analysed_features', (l) => l.analysed_features],
   ['reason', (l) => l.reason],
   ['error', (l) => l.error],
 ];

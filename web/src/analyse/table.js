@@ -42,7 +42,8 @@ export function layerTable({ onOpen }) {
     row.setAttribute('aria-label', `${model.name}, layer ${layer.name}: ${ok ? `α* ${fmt(r.alpha)}` : statusText(layer)}`);
     row.replaceChildren(...[
       h('td', {}, model.name), h('th', { scope: 'row' }, layer.name),
-      h('td', { class: 'num' }, `${layer.shape[0]} × ${layer.shape[1]}`), alpha,
+      h('td', { class: 'num', title: r?.analysed_samples ? 'as given → as analysed (max samples, project features)' : null },
+        `${layer.shape[0]} × ${layer.shape[1]}${r?.analysed_samples ? ` → ${r.analysed_samples} × ${r.analysed_features}` : ''}`), alpha,
       h('td', { class: 'num' }, fmt(r?.tau_star)), h('td', { class: 'num' }, fmt(r?.alpha_mterm)),
       h('td', { class: 'num' }, r ? String(r.wavelets) : '–'), h('td', { class: 'num' }, fmt(r?.seconds, 2)),
       h('td', { class: 'diag num' }, d ? `${fmt(d.linear_probe.train_accuracy, 2)} / ${fmt(d.linear_probe.heldout_accuracy, 2)}` : '–'),
@@ -89,9 +90,13 @@ export function statusText(layer) {
   }
 }
 
-// The status is always the row's last cell (tests read it there).
+// The status is always the row's last cell (tests read it there). An error's message can run to
+// several sentences (a size limit and its way out): the cell says "error" and keeps the message as
+// its tooltip; the model list shows it in full beside the file.
 function statusCell(layer) {
-  const cell = h('td', { class: 'status' }, statusText(layer));
+  const cell = layer.status === 'error'
+    ? h('td', { class: 'status', title: layer.error || null }, 'error')
+    : h('td', { class: 'status' }, statusText(layer));
   if (layer.status === 'running') cell.append(h('progress', { max: 1, value: layer.fraction || 0, 'aria-label': `progress of ${layer.name}` }));
   return cell;
 }
