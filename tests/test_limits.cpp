@@ -109,3 +109,26 @@ TEST_CASE("files beyond the limit are refused together, named") {
         CHECK(std::string(e.what()).rfind("a.npy, labels.npy: 268,435,584 bytes together; the browser build reads at most 268,435,456 bytes (256 MiB) of files at once", 0) == 0);
     }
 }
+
+TEST_CASE("many classes: the M-term matrix counts, and the suggested sample fits") {
+    const MemoryLimits l = browser_limits();
+    Settings s;  // 3 seeds, analysed at once in the threads build
+    CHECK(analysis_bytes(1000, 100, 10, s) == 16 * 1000 * 100 + 8 * 1000 * 10 * 3);
+    s.seeds = 20;  // at most 8 at once (the workers)
+    CHECK(analysis_bytes(1000, 100, 10, s) == 16 * 1000 * 100 + 8 * 1000 * 10 * 8);
+    s.seeds = 3;
+    CHECK_NOTHROW(check_layer_fits("many", 1000000, 50, s, l, 10));  // 50M values, small M-term matrix
+    std::string e;
+    try {
+        check_layer_fits("many", 1000000, 50, s, l, 1000);  // 24 GB of M-term residuals
+    } catch (const InputError& error) {
+        e = error.what();
+    }
+    CHECK(e.rfind("layer many: 1000000 x 50 values of 1,000 classes need about ", 0) == 0);
+    const std::uint64_t rows = number_after(e, "Set max_samples to ");
+    CHECK(analysis_bytes(rows, 50, 1000, s) <= l.analysed_values * 16);
+    CHECK(analysis_bytes(rows + 1, 50, 1000, s) > l.analysed_values * 16);
+    Settings fix = s;
+    fix.max_samples = rows;
+    CHECK_NOTHROW(check_layer_fits("many", 1000000, 50, fix, l, 1000));
+}

@@ -35,8 +35,13 @@ std::uint64_t reduction_bytes(std::uint64_t samples, std::uint64_t features, con
 // Throws InputError when the layer (after the reductions the settings ask for) is beyond the
 // limits: "layer NAME: N x D = V values ...; the browser build analyses at most L ...; set
 // max_samples to at most M ... or project_features to at most P ..., or use the command-line tool".
+// With `classes` known (0: not known yet), also the M-term step's n x classes matrix of doubles
+// per seed analysed at once.
 void check_layer_fits(const std::string& name, std::uint64_t samples, std::uint64_t features, const Settings& settings,
-                      const MemoryLimits& limits);
+                      const MemoryLimits& limits, std::uint64_t classes = 0);
+
+// Estimated peak bytes of analysing m x d values with `classes` classes (analysed shape).
+std::uint64_t analysis_bytes(std::uint64_t samples, std::uint64_t features, std::uint64_t classes, const Settings& settings);
 
 struct FileSize {
     std::string file_name;

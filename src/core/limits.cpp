@@ -19,6 +19,9 @@ constexpr std::uint64_t kBudgetBytes = kMemoryBytes / 5 * 4;  // 80%: the module
 constexpr std::uint64_t kAnalysisBytesPerValue = 16;
 constexpr std::uint64_t kInputBytesPerValue = 4;     // float32, held while it is reduced
 constexpr std::uint64_t kParseBytesPerFileByte = 6;
+// The M-term step holds a samples x classes matrix of doubles for each seed being analysed; the
+// threads build analyses up to min(seeds, 8 workers) seeds at once.
+constexpr std::uint64_t kWorkers = 8;
 
 // 184320000 -> "184,320,000": limits are easier to compare with a shape when grouped.
 std::string grouped(std::uint64_t n) {
@@ -64,8 +67,14 @@ std::uint64_t reduction_bytes(std::uint64_t samples, std::uint64_t features, con
     return bytes;
 }
 
+std::uint64_t analysis_bytes(std::uint64_t samples, std::uint64_t features, std::uint64_t classes, const Settings& settings) {
+    const std::uint64_t seeds = settings.seeds < 1 ? 1 : static_cast<std::uint64_t>(settings.seeds);
+    const std::uint64_t at_once = seeds < kWorkers ? seeds : kWorkers;
+    return kAnalysisBytesPerValue * samples * features + 8 * samples * classes * at_once;
+}
+
 void check_layer_fits(const std::string& name, std::uint64_t samples, std::uint64_t features, const Settings& settings,
-                      const MemoryLimits& limits) {
+                      const MemoryLimits& limits, std::uint64_t classes) {
     const std::string where = "layer " + name + ": ";
     const std::string cli = "use the command-line tool, which has no such limit";
     const std::uint64_t input = samples * features;
@@ -94,6 +103,18 @@ void check_layer_fits(const std::string& name, std::uint64_t samples, std::uint6
                          grouped(limits.analysed_values) + " values per layer (about " +
                          std::to_string(kAnalysisBytesPerValue) + " bytes each in its 2 GiB" +
                          " of WebAssembly memory). " + way + ", or " + cli + ".");
+    }
+    const std::uint64_t analysis = analysis_bytes(m, dims, classes, settings);
+    if (analysis > limits.analysed_values * kAnalysisBytesPerValue) {
+        // Only many classes get here: the values alone are within their limit.
+        const std::uint64_t per_row = kAnalysisBytesPerValue * dims + (analysis - kAnalysisBytesPerValue * m * dims) / m;
+        const std::uint64_t rows = limits.analysed_values * kAnalysisBytesPerValue / per_row;
+        const std::uint64_t seeds = settings.seeds < 1 ? 1 : static_cast<std::uint64_t>(settings.seeds);
+        throw InputError(where + shape(m, dims) + " values of " + grouped(classes) + " classes need about " +
+                         megabytes(analysis) + " (the M-term step keeps 8 bytes per sample and class for each of the " +
+                         std::to_string(seeds < kWorkers ? seeds : kWorkers) + " seeds analysed at once); the browser build has " +
+                         megabytes(limits.analysed_values * kAnalysisBytesPerValue) + " for an analysis. Set max_samples to " +
+                         grouped(rows) + " or fewer (a seeded, stratified sample of the rows), or " + cli + ".");
     }
     const std::uint64_t bytes = reduction_bytes(samples, features, settings);
     if (bytes > limits.budget_bytes) {

@@ -5,6 +5,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -181,7 +182,11 @@ std::string analyze_staged(const std::string& name, const val& settings_object, 
     try {
         const sp::Settings settings = settings_from(settings_object);
         sp::validate(settings);
-        sp::check_layer_fits(name, staging.layer.samples, staging.layer.features, settings, sp::browser_limits());
+        std::vector<std::int32_t> classes(staging.labels32);
+        std::sort(classes.begin(), classes.end());
+        const auto distinct = static_cast<std::uint64_t>(std::unique(classes.begin(), classes.end()) - classes.begin());
+        classes = std::vector<std::int32_t>();
+        sp::check_layer_fits(name, staging.layer.samples, staging.layer.features, settings, sp::browser_limits(), distinct);
         sp::Layer layer = std::move(staging.layer);
         layer.name = name;
         std::vector<std::int64_t> labels(staging.labels32.begin(), staging.labels32.end());
