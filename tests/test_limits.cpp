@@ -126,8 +126,10 @@ TEST_CASE("many classes: the M-term matrix counts, and the suggested sample fits
     }
     CHECK(e.rfind("layer many: 1000000 x 50 values of 1,000 classes need about ", 0) == 0);
     const std::uint64_t rows = number_after(e, "Set max_samples to ");
-    CHECK(analysis_bytes(rows, 50, 1000, s) <= l.analysed_values * 16);
-    CHECK(analysis_bytes(rows + 1, 50, 1000, s) > l.analysed_values * 16);
+    CHECK(analysis_bytes(rows, 50, 1000, s) <= l.budget_bytes);
+    CHECK(analysis_bytes(rows + 1, 50, 1000, s) > l.budget_bytes);
+    // At the values limit, ten classes fit (the measured 16 bytes per value had ten).
+    CHECK_NOTHROW(check_layer_fits("full", 100000, 1000, s, l, 10));
     Settings fix = s;
     fix.max_samples = rows;
     CHECK_NOTHROW(check_layer_fits("many", 1000000, 50, fix, l, 1000));

@@ -105,15 +105,16 @@ void check_layer_fits(const std::string& name, std::uint64_t samples, std::uint6
                          " of WebAssembly memory). " + way + ", or " + cli + ".");
     }
     const std::uint64_t analysis = analysis_bytes(m, dims, classes, settings);
-    if (analysis > limits.analysed_values * kAnalysisBytesPerValue) {
-        // Only many classes get here: the values alone are within their limit.
+    if (analysis > limits.budget_bytes) {
+        // Only many classes get here: the values alone are within their limit (whose measured 16
+        // bytes include the M-term matrix of a few classes).
         const std::uint64_t per_row = kAnalysisBytesPerValue * dims + (analysis - kAnalysisBytesPerValue * m * dims) / m;
-        const std::uint64_t rows = limits.analysed_values * kAnalysisBytesPerValue / per_row;
+        const std::uint64_t rows = limits.budget_bytes / per_row;
         const std::uint64_t seeds = settings.seeds < 1 ? 1 : static_cast<std::uint64_t>(settings.seeds);
         throw InputError(where + shape(m, dims) + " values of " + grouped(classes) + " classes need about " +
                          megabytes(analysis) + " (the M-term step keeps 8 bytes per sample and class for each of the " +
                          std::to_string(seeds < kWorkers ? seeds : kWorkers) + " seeds analysed at once); the browser build has " +
-                         megabytes(limits.analysed_values * kAnalysisBytesPerValue) + " for an analysis. Set max_samples to " +
+                         megabytes(limits.budget_bytes) + " for an analysis. Set max_samples to " +
                          grouped(rows) + " or fewer (a seeded, stratified sample of the rows), or " + cli + ".");
     }
     const std::uint64_t bytes = reduction_bytes(samples, features, settings);
