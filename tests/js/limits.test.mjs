@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { createProbe } from 'sparsity-probe';
 
-import { assertClose, cliJson, comparable, fixtures, root } from './helpers.mjs';
+import { assertClose, cliJson, comparable, fixtures, root, tempDir, writeNpy } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -120,6 +120,23 @@ describe('running out of memory in the single build', () => {
     const failed = JSON.parse(core.analyzeStaged('crowded', {}, null));
     assert.deepEqual(failed, { error: 'layer crowded: out of memory analysing 20000 x 100 values; subsample the rows (max_samples) or project the features (project_features)' });
     for (const p of blocks) core._free(p);
+    blocks.length = 0;
+
+    // Reading: 16 MB of .npy staged, then the memory filled again; parsing needs another 32 MB.
+    const npy = path.join(tempDir(), 'big.npy');
+    writeNpy(npy, new Float32Array(4000 * 1000), [4000, 1000]);
+    const bytes = fs.readFileSync(npy);
+    const pointer = core.stageFile('big.npy', bytes.length);
+    new Uint8Array(core.HEAPU8.buffer, pointer, bytes.length).set(bytes);
+    for (let size = 64 * 2 ** 20; size >= 2 ** 20; size /= 2) {
+      for (let p = core._malloc(size); p; p = core._malloc(size)) blocks.push(p);
+    }
+    core._free(blocks.pop());
+    // (The reader names the file itself; the bindings' own catch covers what happens outside it.)
+    assert.equal(core.readStaged('').error, `big.npy: not enough memory to unpack this ${bytes.length}-byte file; subsample rows or reduce the layers' dimension before loading`);
+    for (const p of blocks) core._free(p);
+    fs.rmSync(path.dirname(npy), { recursive: true, force: true });
+
     // The same module analyses the next layer.
     stage('next', 20000, 100, value);
     const next = JSON.parse(core.analyzeStaged('next', {}, null));
