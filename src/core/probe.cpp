@@ -79,6 +79,18 @@ void summarise_seeds(LayerResult& result) {
     if (mterm_count) result.alpha_mterm = mterm_sum / static_cast<double>(mterm_count);
 }
 
+// How many trees may grow at once (0: no limit). A tree's workspace holds 4 bytes per sample and
+// feature, as much as the layer itself; the trees growing at once keep them within 48 MiB, so
+// that the run stays within twice the layer plus 64 MiB. The other threads are not idle: they
+// grow parts of the running trees (run_pair), which is only possible when every split tries every
+// feature.
+std::size_t concurrent_trees(const Layer& layer, const Settings& settings) {
+    if (features_per_split(settings, layer.features) != layer.features) return 0;
+    const double list_bytes = 4.0 * static_cast<double>(layer.samples) * static_cast<double>(layer.features);
+    const double budget = 48.0 * 1024 * 1024;
+    return static_cast<std::size_t>(std::max(1.0, std::floor(budget / list_bytes)));
+}
+
 }  // namespace
 
 LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels, const Settings& settings,
@@ -90,8 +102,6 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
     // Steps 1–2.
     const NormalizedLayer normalized(layer);
     const OneHotTargets targets = one_hot(labels, "layer " + layer.name + ": labels");
-    const BinnedFeatures bins = bin_features(normalized, settings.max_bins, settings.threads);
-    const TrainingSet data{normalized, bins, targets};
 
     LayerResult result;
     result.name = layer.name;
@@ -107,7 +117,9 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
 
     // Step 3, every (seed, tree) pair an independent task.
     std::vector<std::vector<Tree>> forests(seeds, std::vector<Tree>(trees));
-    {  // the workspaces' lists are freed before the M-term step needs its residuals
+    {  // the bins and the trees' lists are freed before the M-term step needs its residuals
+        const BinnedFeatures bins = bin_features(normalized, settings.max_bins, settings.threads);
+        const TrainingSet data{normalized, bins, targets};
         TreeWorkspaces workspaces;
         run_tasks(
             seeds * trees, settings.threads,
@@ -120,7 +132,8 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
                 report.seed = static_cast<int>(task / trees);
                 report.tree = static_cast<int>(task % trees);
                 if (progress) progress(report);
-            });
+            },
+            concurrent_trees(layer, settings));
     }
 
     // Steps 4–6 and 8 for each seed's forest.

@@ -118,8 +118,9 @@ unsigned resolve_threads(unsigned requested) {
 }
 
 void run_tasks(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task,
-               const std::function<void(std::size_t)>& on_done) {
-    const std::size_t workers = std::min<std::size_t>(resolve_threads(threads), count);
+               const std::function<void(std::size_t)>& on_done, std::size_t max_running) {
+    const std::size_t workers =
+        max_running > 0 ? resolve_threads(threads) : std::min<std::size_t>(resolve_threads(threads), count);
     if (workers <= 1) {
         for (std::size_t i = 0; i < count; ++i) {
             task(i);
@@ -134,7 +135,11 @@ void run_tasks(std::size_t count, unsigned threads, const std::function<void(std
         current_pool = &state;
         std::unique_lock<std::mutex> lock(state.mutex);
         for (;;) {
-            if (state.next < count && !state.failure) {
+            const auto may_start = [&] {
+                return state.next < count && !state.failure && (max_running == 0 || state.running < max_running);
+            };
+            const auto all_ended = [&] { return (state.next == count || state.failure) && state.running == 0; };
+            if (may_start()) {
                 const std::size_t i = state.next++;
                 ++state.running;
                 lock.unlock();
@@ -151,11 +156,11 @@ void run_tasks(std::size_t count, unsigned threads, const std::function<void(std
                 state.changed.notify_all();
             } else if (!state.offers.empty()) {
                 run_offer(state, lock);  // out of tasks: help a running one
-            } else if (state.running == 0) {
+            } else if (all_ended()) {
                 break;
             } else {
                 ++state.idle;
-                state.changed.wait(lock, [&] { return !state.offers.empty() || state.running == 0; });
+                state.changed.wait(lock, [&] { return !state.offers.empty() || all_ended() || may_start(); });
                 --state.idle;
             }
         }

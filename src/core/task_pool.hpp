@@ -10,8 +10,10 @@ namespace sparsity_probe {
 // task finishes, `on_done(i)` runs on the calling thread, in completion order. With one thread no
 // thread is started, so the single-threaded WebAssembly build needs no pthreads. If a task throws,
 // no new task starts and the first exception is rethrown once the running ones have ended.
+// With `max_running` > 0, at most that many tasks run at once and the other workers only help
+// them through run_pair (what the forest does when a tree's memory, not its time, is the limit).
 void run_tasks(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task,
-               const std::function<void(std::size_t)>& on_done = {});
+               const std::function<void(std::size_t)>& on_done = {}, std::size_t max_running = 0);
 
 // Runs `first` and `second`, possibly at the same time: when called inside a run_tasks task while
 // another worker of that call has run out of tasks, that worker takes `second`. Otherwise both

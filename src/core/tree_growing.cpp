@@ -151,9 +151,14 @@ private:
         sample_.count = sample_.members.size();
         if (sample_.count < settings_.exact_below) return;
         if (sample_.count > max_tree_samples) throw InputError("a tree's bootstrap sample holds more than 16,777,216 distinct samples (subsample the rows)");
-        // A reused workspace too small for this tree frees its lists first: growing them in place
-        // would hold the old and the new block at once.
-        if (sample_.list.capacity() < sample_.count * d_) std::vector<std::uint32_t>().swap(sample_.list);
+        // Room for every sample (an upper bound on the distinct drawn ones), reserved once per
+        // workspace: the block then serves every tree, and once freed it leaves a hole the
+        // M-term step's residuals (8 bytes per sample and class) fit whenever d >= 2 × classes.
+        // In WebAssembly's never-shrinking heap, a block grown tree by tree would leave holes.
+        if (sample_.list.capacity() < n_ * d_) {
+            std::vector<std::uint32_t>().swap(sample_.list);
+            sample_.list.reserve(n_ * d_);
+        }
         sample_.list.resize(sample_.count * d_);
         for (std::size_t f = 0; f < d_; ++f) {
             const std::uint8_t* codes = data_.bins.column(f);
@@ -222,8 +227,17 @@ private:
             TreeGrower left_grower(*this), right_grower(*this);
             left_grower.box_high_[f] = split.threshold;
             right_grower.box_low_[f] = split.threshold;
-            const std::function<void()> grow_left = [&] { left_grower.grow_node(begin, middle, depth + 1, 0, left_log_volume); };
-            const std::function<void()> grow_right = [&] { right_grower.grow_node(middle, end, depth + 1, 0, right_log_volume); };
+            // Growers wait at forks, many at once on a deep chain of large nodes: none of them
+            // keeps the scratch of its finished exact subtrees meanwhile.
+            exact_.release();
+            const std::function<void()> grow_left = [&] {
+                left_grower.grow_node(begin, middle, depth + 1, 0, left_log_volume);
+                left_grower.exact_.release();
+            };
+            const std::function<void()> grow_right = [&] {
+                right_grower.grow_node(middle, end, depth + 1, 0, right_log_volume);
+                right_grower.exact_.release();
+            };
             // The larger child is the one offered to an idle worker.
             if (middle - begin >= end - middle)
                 run_pair(grow_right, grow_left);
@@ -513,7 +527,9 @@ private:
         bool active = false;
         std::size_t begin = 0, size = 0;
         std::vector<double> values, row_values, scratch_values;
-        std::vector<std::uint32_t> locals, scratch_locals, position_of;
+        std::vector<std::uint32_t> locals, scratch_locals;
+
+        void release() { *this = ExactSubtree{}; }
     } exact_;
 };
 
