@@ -417,7 +417,7 @@ function snapshotBuilds() {
     const failed = checks.filter((c) => c.status !== 0);
     if (!failed.length) return;
     const message = failed.map((c) => c.stderr.trim().split('\n').pop()).join('; ');
-    if (attempt >= 6) throw new Error(`the builds do not run: ${message}`);
+    if (attempt >= 15) throw new Error(`the builds do not run: ${message}`);
     log(`the copied builds do not run (${message}); copying again in 20 s`);
     spawnSync('sleep', ['20']);
   }
