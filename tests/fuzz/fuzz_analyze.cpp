@@ -1,12 +1,14 @@
 // libFuzzer target: the whole probe on tiny layers built from the bytes — odd shapes, repeated and
-// extreme values, NaN/Inf, one class, one sample — and odd settings. Every outcome but a result
-// or an InputError is a bug.
+// extreme values, NaN/Inf, one class, one sample — and odd settings, with or without the
+// reductions (max_samples, project_features) as the CLI and the bindings run a layer. Every
+// outcome but a result or the layer's error is a bug.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
 #include "sparsity_probe/error.hpp"
+#include "sparsity_probe/layer_outcome.hpp"
 #include "sparsity_probe/probe.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -37,10 +39,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     std::vector<std::int64_t> labels;
     for (std::size_t i = 0; i < layer.samples; ++i) labels.push_back(at < size ? data[at++] % 4 : static_cast<std::int64_t>(i % 2));
-    try {
-        const sparsity_probe::LayerResult result = sparsity_probe::analyze(layer, labels, settings);
-        if (result.status == "ok" && !std::isfinite(result.alpha)) __builtin_trap();  // a silent NaN
-    } catch (const sparsity_probe::InputError&) {
+    // The top bits of the first byte choose the reductions: none, rows, features or both.
+    const int reductions = data[0] >> 6;
+    if (reductions == 0) {
+        try {
+            const sparsity_probe::LayerResult result = sparsity_probe::analyze(layer, labels, settings);
+            if (result.status == "ok" && !std::isfinite(result.alpha)) __builtin_trap();  // a silent NaN
+        } catch (const sparsity_probe::InputError&) {
+        }
+        return 0;
     }
+    if (reductions & 1) settings.max_samples = 2 + data[1] % 30;
+    if (reductions & 2) settings.project_features = 1 + data[2] % 5;
+    const sparsity_probe::LayerOutcome outcome = sparsity_probe::probe_layer(layer, labels, nullptr, settings);
+    if (outcome.ok() && outcome.result.status == "ok" && !std::isfinite(outcome.result.alpha)) __builtin_trap();
+    if (outcome.analysed_samples > layer.samples || outcome.analysed_features > layer.features) __builtin_trap();
     return 0;
 }
