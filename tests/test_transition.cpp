@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "sparsity_probe/transition.hpp"
-#include "../src/core/portable_math.hpp"
+#include "sparsity_probe/portable_math.hpp"
 
 using namespace sparsity_probe;
 

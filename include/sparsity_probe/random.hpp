@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "sparsity_probe/portable_math.hpp"
+
 namespace sparsity_probe {
 
 inline std::uint64_t splitmix64(std::uint64_t& state) {
@@ -70,7 +72,7 @@ public:
             const double v = 2.0 * uniform() - 1.0;
             const double s = u * u + v * v;
             if (s > 0.0 && s < 1.0) {
-                const double f = std::sqrt(-2.0 * std::log(s) / s);
+                const double f = std::sqrt(-2.0 * portable_log(s) / s);
                 spare_ = v * f;
                 has_spare_ = true;
                 return u * f;

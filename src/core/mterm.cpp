@@ -3,15 +3,17 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sparsity_probe/portable_math.hpp"
+
 namespace sparsity_probe {
 
 std::vector<std::size_t> mterm_grid(std::size_t count, int points) {
     std::vector<std::size_t> grid;
     if (count == 0) return grid;
-    const double top = std::log(static_cast<double>(count));
+    const double top = portable_log(static_cast<double>(count));
     for (int p = 0; p < points; ++p) {
         const double fraction = points == 1 ? 1.0 : static_cast<double>(p) / (points - 1);
-        auto m = static_cast<std::size_t>(std::llround(std::exp(top * fraction)));
+        auto m = static_cast<std::size_t>(std::llround(portable_exp(top * fraction)));
         m = std::clamp<std::size_t>(m, 1, count);
         if (grid.empty() || m > grid.back()) grid.push_back(m);
     }
@@ -117,7 +119,7 @@ MTermCurve mterm_approximation(const std::vector<Tree>& forest, const std::vecto
     std::size_t count = 0;
     for (std::size_t p = 0; p < curve.m.size(); ++p) {
         if (!(curve.error[p] > 0.0)) continue;
-        const double x = std::log(curve.m[p]), y = std::log(curve.error[p]);
+        const double x = portable_log(curve.m[p]), y = portable_log(curve.error[p]);
         sx += x;
         sy += y;
         sxx += x * x;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sparsity_probe/json_writer.hpp"
+#include "sparsity_probe/portable_math.hpp"
 
 namespace sparsity_probe {
 namespace {
@@ -114,7 +115,7 @@ void write_layer(JsonWriter& json, const LayerOutcome& layer, const JsonOptions&
     if (options.timings) json.field("seconds", r.seconds);
 
     std::vector<double> n_tau(r.curve.log_n_tau.size());
-    for (std::size_t k = 0; k < n_tau.size(); ++k) n_tau[k] = std::exp(r.curve.log_n_tau[k]);
+    for (std::size_t k = 0; k < n_tau.size(); ++k) n_tau[k] = portable_exp(r.curve.log_n_tau[k]);
     json.key("curve").begin_object();
     json.key("tau").array(r.curve.tau);
     json.key("n_tau").array(n_tau);  // null where N_τ exceeds the double range; log_n_tau has it

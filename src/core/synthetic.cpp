@@ -9,6 +9,7 @@
 
 #include "sparsity_probe/error.hpp"
 #include "sparsity_probe/random.hpp"
+#include "sparsity_probe/portable_math.hpp"
 
 namespace sparsity_probe {
 namespace {
@@ -34,8 +35,8 @@ Points spiral(const SyntheticOptions& o, Random& random) {
         for (std::size_t i = 0; i < m; ++i) {
             const double r = 5.0 * static_cast<double>(i) / static_cast<double>(m);
             const double t = 1.75 * 2.0 * pi * static_cast<double>(i) / static_cast<double>(m) + arm * pi;
-            const double x = r * std::sin(t) + random.uniform(-o.noise, o.noise);
-            const double y = r * std::cos(t) + random.uniform(-o.noise, o.noise);
+            const double x = r * portable_sin(t) + random.uniform(-o.noise, o.noise);
+            const double y = r * portable_cos(t) + random.uniform(-o.noise, o.noise);
             p.add(x, y, arm);
         }
     }
@@ -51,8 +52,8 @@ Points circles(const SyntheticOptions& o, Random& random) {
         const double radius = ring == 0 ? 1.0 : 0.5;
         for (std::size_t i = 0; i < m; ++i) {
             const double t = 2.0 * pi * static_cast<double>(i) / static_cast<double>(m);
-            const double x = radius * std::cos(t) + o.noise * random.normal();
-            const double y = radius * std::sin(t) + o.noise * random.normal();
+            const double x = radius * portable_cos(t) + o.noise * random.normal();
+            const double y = radius * portable_sin(t) + o.noise * random.normal();
             p.add(x, y, ring);
         }
     }
@@ -93,8 +94,8 @@ Points moons(const SyntheticOptions& o, Random& random) {
         const std::size_t m = moon == 0 ? upper : lower;
         for (std::size_t i = 0; i < m; ++i) {
             const double t = m > 1 ? pi * static_cast<double>(i) / static_cast<double>(m - 1) : 0.0;
-            const double x = moon == 0 ? std::cos(t) : 1.0 - std::cos(t);
-            const double y = moon == 0 ? std::sin(t) : 0.5 - std::sin(t);
+            const double x = moon == 0 ? portable_cos(t) : 1.0 - portable_cos(t);
+            const double y = moon == 0 ? portable_sin(t) : 0.5 - portable_sin(t);
             const double dx = o.noise * random.normal();
             const double dy = o.noise * random.normal();
             p.add(x + dx, y + dy, moon);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sparsity_probe/portable_math.hpp"
+
 namespace sparsity_probe {
 
 double log_sum_exp(const std::vector<double>& x, double scale) {
@@ -10,8 +12,8 @@ double log_sum_exp(const std::vector<double>& x, double scale) {
     double largest = -HUGE_VAL;
     for (const double v : x) largest = std::max(largest, scale * v);
     double sum = 0.0;
-    for (const double v : x) sum += std::exp(scale * v - largest);
-    return largest + std::log(sum);
+    for (const double v : x) sum += portable_exp(scale * v - largest);
+    return largest + portable_log(sum);
 }
 
 TauCurve tau_sparsity(const std::vector<double>& log_norms, std::size_t trees, const Settings& settings) {
@@ -19,7 +21,7 @@ TauCurve tau_sparsity(const std::vector<double>& log_norms, std::size_t trees, c
     const std::size_t points = tau_grid_size(settings);
     curve.tau.resize(points);
     curve.log_n_tau.resize(points);
-    const double log_trees = std::log(static_cast<double>(trees));
+    const double log_trees = portable_log(static_cast<double>(trees));
     for (std::size_t k = 0; k < points; ++k) {
         const double tau = tau_at(settings, k);
         curve.tau[k] = tau;

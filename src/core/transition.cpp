@@ -4,7 +4,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "portable_math.hpp"
+#include "sparsity_probe/portable_math.hpp"
 
 namespace sparsity_probe {
 namespace {
@@ -17,7 +17,7 @@ double difference_of_exps(double a, double b) {
     const double top = std::max(a, b), bottom = std::min(a, b);
     const double sign = b > a ? 1.0 : -1.0;
     // |exp(b) − exp(a)| = exp(top) · (1 − exp(bottom − top))
-    return sign * std::exp(top + std::log1p(-std::exp(bottom - top)));
+    return sign * portable_exp(top + portable_log1p(-portable_exp(bottom - top)));
 }
 
 }  // namespace

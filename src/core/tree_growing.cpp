@@ -13,6 +13,7 @@
 #include "sparsity_probe/forest.hpp"
 #include "sparsity_probe/random.hpp"
 #include "task_pool.hpp"
+#include "sparsity_probe/portable_math.hpp"
 
 namespace sparsity_probe {
 
@@ -214,12 +215,12 @@ private:
 
         const std::size_t f = split.feature;
         const double low = box_low_[f], high = box_high_[f];
-        const double log_width = std::log(high - low);
+        const double log_width = portable_log(high - low);
         tree_.nodes[id].feature = static_cast<std::int32_t>(f);
         tree_.nodes[id].threshold = split.threshold;
 
-        const double left_log_volume = log_volume - log_width + std::log(split.threshold - low);
-        const double right_log_volume = log_volume - log_width + std::log(high - split.threshold);
+        const double left_log_volume = log_volume - log_width + portable_log(split.threshold - low);
+        const double right_log_volume = log_volume - log_width + portable_log(high - split.threshold);
         std::uint32_t left = 0, right = 0;
         if (!exact && tries_ == d_ && (end - begin) * d_ >= fork_entries) {
             // Both children grow as separate fragments, perhaps on two threads, and are appended
