@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "sparsity_probe/error.hpp"
+#include "sparsity_probe/portable_math.hpp"
 
 namespace sparsity_probe {
 namespace {
@@ -56,19 +57,19 @@ Contingency contingency(const std::vector<std::int64_t>& truth, const std::vecto
 double entropy(const std::vector<double>& sizes, double n) {
     if (sizes.size() <= 1) return 0.0;
     double h = 0.0;
-    for (const double s : sizes) h -= (s / n) * (std::log(s) - std::log(n));
+    for (const double s : sizes) h -= (s / n) * (portable_log(s) - portable_log(n));
     return h;
 }
 
 // scikit-learn's mutual_info_score, term by term (including its rounding of tiny terms to zero).
 double mutual_information(const Contingency& c) {
     if (c.a.size() == 1 || c.b.size() == 1) return 0.0;
-    const double log_n = std::log(c.n);
+    const double log_n = portable_log(c.n);
     double mi = 0.0;
     for (const auto& cell : c.cells) {
         const double p = cell.count / c.n;
-        const double log_outer = -std::log(c.a[cell.row] * c.b[cell.column]) + log_n + log_n;
-        double term = p * (std::log(cell.count) - log_n) + p * log_outer;
+        const double log_outer = -portable_log(c.a[cell.row] * c.b[cell.column]) + log_n + log_n;
+        double term = p * (portable_log(cell.count) - log_n) + p * log_outer;
         if (std::abs(term) < std::numeric_limits<double>::epsilon()) term = 0.0;
         mi += term;
     }
@@ -85,21 +86,21 @@ double expected_mutual_information(const Contingency& c) {
     std::vector<double> log_n_nij(top + 1), gln_nij(top + 1);
     for (std::size_t v = 0; v <= top; ++v) {
         const double nij = v == 0 ? 1.0 : static_cast<double>(v);
-        log_n_nij[v] = std::log(n) + std::log(nij);
-        gln_nij[v] = std::lgamma(nij + 1.0) + std::lgamma(n + 1.0);
+        log_n_nij[v] = portable_log(n) + portable_log(nij);
+        gln_nij[v] = portable_log_factorial(nij) + portable_log_factorial(n);
     }
     double emi = 0.0;
     for (const double a : c.a) {
         for (const double b : c.b) {
-            const double fixed = std::lgamma(a + 1.0) + std::lgamma(b + 1.0) + std::lgamma(n - a + 1.0) + std::lgamma(n - b + 1.0);
+            const double fixed = portable_log_factorial(a) + portable_log_factorial(b) + portable_log_factorial(n - a) + portable_log_factorial(n - b);
             const auto start = static_cast<std::size_t>(std::max(1.0, a - n + b));
             const auto end = static_cast<std::size_t>(std::min(a, b));
             for (std::size_t v = start; v <= end; ++v) {
                 const double nij = static_cast<double>(v);
-                const double term2 = log_n_nij[v] - std::log(a) - std::log(b);
-                const double gln = fixed - gln_nij[v] - std::lgamma(a - nij + 1.0) - std::lgamma(b - nij + 1.0) -
-                                   std::lgamma(n - a - b + nij + 1.0);
-                emi += nij / n * term2 * std::exp(gln);
+                const double term2 = log_n_nij[v] - portable_log(a) - portable_log(b);
+                const double gln = fixed - gln_nij[v] - portable_log_factorial(a - nij) - portable_log_factorial(b - nij) -
+                                   portable_log_factorial(n - a - b + nij);
+                emi += nij / n * term2 * portable_exp(gln);
             }
         }
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sparsity_probe/portable_math.hpp"
+
 namespace sparsity_probe {
 
 void LinearProbe::scores(const double* x, double* out) const {
@@ -36,8 +38,8 @@ double loss_gradient(const LinearProbe& model, const std::vector<double>& x, con
         const double top = *std::max_element(p.begin(), p.end());
         const double own = p[labels[i]];
         double sum = 0.0;
-        for (double& v : p) sum += (v = std::exp(v - top));
-        loss -= own - top - std::log(sum);
+        for (double& v : p) sum += (v = portable_exp(v - top));
+        loss -= own - top - portable_log(sum);
         for (std::size_t k = 0; k < classes; ++k) {
             const double residual = p[k] / sum - (labels[i] == k ? 1.0 : 0.0);
             double* g = &gradient[k * width];
