@@ -78,8 +78,7 @@ describe('limits through the API', () => {
     await probe.checkFiles([{ fileName: 'a.npy', size: 256 * 2 ** 20 }]);
   });
 
-  // To 1e-9 as in probe.test.mjs (determinism.test.mjs has the exact comparison and why it needs
-  // glibc's non-FMA exp and log).
+  // To 1e-9 as in probe.test.mjs (determinism.test.mjs compares the documents exactly).
   test('reductions: the CLI\'s numbers, recorded in the result and the settings', async () => {
     const expected = cliJson(['analyze', 'model3.npz', '--max-samples', '90', '--project-features', '6', '--seed', '4'], fixtures);
     assert.deepEqual([expected.settings.max_samples, expected.settings.project_features], [90, 6]);
