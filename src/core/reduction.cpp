@@ -130,7 +130,10 @@ RandomProjection random_projection(std::size_t features, std::size_t dimensions,
     p.dimensions = dimensions;
     p.scale = std::sqrt(3.0 / static_cast<double>(dimensions));
     p.row_start.reserve(features + 1);
-    p.entries.reserve(features / 3 * dimensions + dimensions);
+    // A third of the d·D entries are non-zero; reserving six standard deviations more means the
+    // vector is never reallocated (which would briefly hold it twice) but with odds below 1e-9.
+    const double cells = static_cast<double>(features) * static_cast<double>(dimensions);
+    p.entries.reserve(static_cast<std::size_t>(cells / 3.0 + 6.0 * std::sqrt(cells * 2.0 / 9.0)) + 16);
     p.row_start.push_back(0);
     Random random(seed);
     for (std::size_t k = 0; k < features; ++k) {
