@@ -12,14 +12,4 @@ missing=()
 /usr/bin/python3 -c 'import sklearn' > /dev/null 2>&1 || missing+=(python3-sklearn)
 [ -x /usr/bin/time ] || missing+=(time)
 
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "Missing Debian packages: ${missing[*]}" >&2
-    echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-  echo "Installing Debian packages: ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
-fi
+bash scripts/apt-install.sh ${missing[@]+"${missing[@]}"}

@@ -21,17 +21,7 @@ need_file /usr/bin/chromium chromium  # headless browser tests (Playwright drive
 need_command clang++-14 clang-14      # libFuzzer (scripts/fuzz.sh)
 need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "Missing Debian packages: ${missing[*]}" >&2
-    echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-  echo "Installing Debian packages: ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
-fi
+bash scripts/apt-install.sh ${missing[@]+"${missing[@]}"}
 
 # npm packages: installed when node_modules is missing or older than the lock file.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -60,6 +60,10 @@ struct Progress {
 };
 using ProgressCallback = std::function<void(const Progress&)>;
 
+// Throws InputError naming the layer when it has no samples, no features, or not one label per
+// sample: what every entry point checks before touching the values.
+void check_layer_and_labels(const Layer& layer, const std::vector<std::int64_t>& labels);
+
 // Throws InputError for bad input or settings (wrong label count, non-finite values, one class,
 // no samples or features), and Cancelled when `cancel` is raised.
 LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels, const Settings& settings,

@@ -18,19 +18,13 @@ namespace sparsity_probe {
 namespace {
 
 void check_shape(const Layer& layer, const std::vector<std::int64_t>& labels) {
-    std::ostringstream out;
-    if (layer.samples == 0) {
-        out << "layer " << layer.name << ": no samples";
-    } else if (layer.features == 0) {
-        out << "layer " << layer.name << ": no features (shape " << layer.samples << " x 0)";
-    } else if (labels.size() != layer.samples) {
-        out << "layer " << layer.name << ": " << layer.samples << " samples but " << labels.size()
-            << " labels (expected one label per sample)";
-    } else if (layer.samples > max_tree_samples) {
+    check_layer_and_labels(layer, labels);
+    if (layer.samples > max_tree_samples) {
+        std::ostringstream out;
         out << "layer " << layer.name << ": " << layer.samples << " samples; at most " << max_tree_samples
             << " are supported (subsample the rows)";
+        throw InputError(out.str());
     }
-    if (!out.str().empty()) throw InputError(out.str());
 }
 
 // Step 7: α* over the repetitions.
@@ -92,6 +86,19 @@ std::size_t concurrent_trees(const Layer& layer, const Settings& settings) {
 }
 
 }  // namespace
+
+void check_layer_and_labels(const Layer& layer, const std::vector<std::int64_t>& labels) {
+    std::ostringstream out;
+    if (layer.samples == 0) {
+        out << "layer " << layer.name << ": no samples";
+    } else if (layer.features == 0) {
+        out << "layer " << layer.name << ": no features (shape " << layer.samples << " x 0)";
+    } else if (labels.size() != layer.samples) {
+        out << "layer " << layer.name << ": " << layer.samples << " samples but " << labels.size()
+            << " labels (expected one label per sample)";
+    }
+    if (!out.str().empty()) throw InputError(out.str());
+}
 
 LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels, const Settings& settings,
                     const ProgressCallback& progress, const std::atomic<bool>* cancel) {

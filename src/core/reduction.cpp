@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sparsity_probe/error.hpp"
+#include "sparsity_probe/probe.hpp"
 #include "sparsity_probe/random.hpp"
 #include "task_pool.hpp"
 
@@ -22,15 +23,9 @@ constexpr std::size_t kRowsPerTask = 64;
 
 void check_input(const Layer& layer, const std::vector<std::int64_t>& labels,
                  const std::vector<std::int64_t>* predictions) {
+    check_layer_and_labels(layer, labels);
     std::ostringstream out;
-    if (layer.samples == 0) {
-        out << "layer " << layer.name << ": no samples";
-    } else if (layer.features == 0) {
-        out << "layer " << layer.name << ": no features (shape " << layer.samples << " x 0)";
-    } else if (labels.size() != layer.samples) {
-        out << "layer " << layer.name << ": " << layer.samples << " samples but " << labels.size()
-            << " labels (expected one label per sample)";
-    } else if (predictions && !predictions->empty() && predictions->size() != layer.samples) {
+    if (predictions && !predictions->empty() && predictions->size() != layer.samples) {
         out << "layer " << layer.name << ": " << layer.samples << " samples but " << predictions->size()
             << " predictions (expected one per sample)";
     }
