@@ -125,30 +125,31 @@ inline double reduce_half_pi(double x, long& n) {
     n = static_cast<long>(q);
     return (x - q * pio2_1) - q * pio2_1t;
 }
+
+// sin of n·π/2 + r: the quadrant picks the kernel and the sign. cos(x) = sin(x + π/2) is the next
+// quadrant.
+inline double sine_in_quadrant(long n, double r) {
+    switch (((n % 4) + 4) % 4) {
+        case 0: return sin_kernel(r);
+        case 1: return cos_kernel(r);
+        case 2: return -sin_kernel(r);
+        default: return -cos_kernel(r);
+    }
+}
 }  // namespace detail
 
 inline double portable_sin(double x) {
     if (!std::isfinite(x)) return std::numeric_limits<double>::quiet_NaN();
     long n = 0;
     const double r = detail::reduce_half_pi(x, n);
-    switch (((n % 4) + 4) % 4) {
-        case 0: return detail::sin_kernel(r);
-        case 1: return detail::cos_kernel(r);
-        case 2: return -detail::sin_kernel(r);
-        default: return -detail::cos_kernel(r);
-    }
+    return detail::sine_in_quadrant(n, r);
 }
 
 inline double portable_cos(double x) {
     if (!std::isfinite(x)) return std::numeric_limits<double>::quiet_NaN();
     long n = 0;
     const double r = detail::reduce_half_pi(x, n);
-    switch (((n % 4) + 4) % 4) {
-        case 0: return detail::cos_kernel(r);
-        case 1: return -detail::sin_kernel(r);
-        case 2: return -detail::cos_kernel(r);
-        default: return detail::sin_kernel(r);
-    }
+    return detail::sine_in_quadrant(n + 1, r);
 }
 
 // log k! for a whole number k ≥ 0 (the log-gamma values the adjusted mutual information needs):
