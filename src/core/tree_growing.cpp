@@ -7,7 +7,6 @@
 // agree wherever bins hold one value.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <functional>
 
 #include "sparsity_probe/forest.hpp"
