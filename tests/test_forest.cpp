@@ -158,26 +158,42 @@ TEST_CASE("the binned search finds the same optimum when every bin holds one val
     }
 }
 
-TEST_CASE("bins, exact search and histogram subtraction build identical trees on lossless bins") {
+// Nodes with at least 100 samples per class present are searched with class histograms: these
+// layers' upper nodes (about 1,260 distinct samples at the root) take that path.
+TEST_CASE("the histogram search of large nodes finds the same optimum (brute force)") {
+    Settings settings;
+    settings.depth = 5;
+    settings.exact_below = 0;
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        CAPTURE(seed);
+        check_tree_against_brute_force(make_problem(seed, 2000, 4, 3, 40), settings, 300 + seed);
+    }
+}
+
+TEST_CASE("histograms, list sweeps and exact search build identical trees on lossless bins") {
     const Problem p = make_problem(9, 2000, 6, 5, 50);
     const NormalizedLayer normalized(p.layer);
     const OneHotTargets targets = one_hot(p.labels);
     const BinnedFeatures bins = bin_features(normalized, 256);
     const TrainingSet data{normalized, bins, targets};
-    Settings exact, binned, mixed;
-    exact.exact_below = 1u << 30;
-    binned.exact_below = 0;
-    mixed.exact_below = 100;
-    const Tree a = grow_tree(data, exact, 5), b = grow_tree(data, binned, 5), c = grow_tree(data, mixed, 5);
-    REQUIRE(a.size() == b.size());
-    REQUIRE(a.size() == c.size());
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        CAPTURE(i);
-        CHECK(a.nodes[i].feature == b.nodes[i].feature);
-        CHECK(a.nodes[i].threshold == b.nodes[i].threshold);
-        CHECK(a.nodes[i].weight == b.nodes[i].weight);
-        CHECK(a.nodes[i].feature == c.nodes[i].feature);
-        CHECK(a.nodes[i].threshold == c.nodes[i].threshold);
+    for (const std::size_t min_leaf : {1, 3}) {
+        CAPTURE(min_leaf);
+        Settings exact, binned, mixed;
+        exact.exact_below = 1u << 30;
+        binned.exact_below = 0;
+        mixed.exact_below = 100;
+        exact.min_samples_leaf = binned.min_samples_leaf = mixed.min_samples_leaf = min_leaf;
+        const Tree a = grow_tree(data, exact, 5), b = grow_tree(data, binned, 5), c = grow_tree(data, mixed, 5);
+        REQUIRE(a.size() == b.size());
+        REQUIRE(a.size() == c.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            CAPTURE(i);
+            CHECK(a.nodes[i].feature == b.nodes[i].feature);
+            CHECK(a.nodes[i].threshold == b.nodes[i].threshold);
+            CHECK(a.nodes[i].weight == b.nodes[i].weight);
+            CHECK(a.nodes[i].feature == c.nodes[i].feature);
+            CHECK(a.nodes[i].threshold == c.nodes[i].threshold);
+        }
     }
 }
 

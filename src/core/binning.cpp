@@ -16,6 +16,13 @@ std::uint32_t sortable_bits(float value) {
     return bits & 0x80000000u ? ~bits : bits | 0x80000000u;
 }
 
+float from_sortable_bits(std::uint32_t bits) {
+    bits = bits & 0x80000000u ? bits & 0x7FFFFFFFu : ~bits;
+    float value;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
 // LSD radix sort of `key` carrying `order` along, one byte per pass; a pass whose byte is the same
 // for every key is skipped. Results end in `key` and `order`.
 void radix_sort(std::uint32_t* key, std::uint32_t* order, std::uint32_t* key_scratch, std::uint32_t* order_scratch,
@@ -72,7 +79,8 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
             std::uint32_t* key = &keys[(f - first) * n];
             for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
             radix_sort(key, order.data(), key_scratch.data(), order_scratch.data(), n);
-            for (std::size_t j = 0; j < n; ++j) sorted[j] = {layer.normalize(raw[order[j] * d + f], f), order[j]};
+            // The sorted keys give back the raw values, without reading the layer across its rows.
+            for (std::size_t j = 0; j < n; ++j) sorted[j] = {layer.normalize(from_sortable_bits(key[j]), f), order[j]};
             distinct.clear();
             distinct_count.clear();
             for (std::size_t i = 0; i < n; ++i) {

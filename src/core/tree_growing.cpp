@@ -1,9 +1,10 @@
-// Growing one tree: bootstrap, then depth-first splitting. Every feature keeps the node's samples
-// as one list ordered by bin code (counting-sorted once per tree); a split partitions each list
-// stably, so children inherit the order and no node above `exact_below` samples sorts anything.
-// Large nodes sweep a list and place candidate thresholds between bins; once a node falls below
+// Growing one tree: bootstrap, then depth-first splitting. Nodes with many samples per class
+// search class histograms of the bin codes (histogram_split). Below that, every feature keeps the
+// node's samples as one list ordered by bin code (counting-sorted at the first such node); a split
+// partitions each list stably, so children inherit the order and no node above `exact_below`
+// samples sorts anything. Both place candidate thresholds between bins; once a node falls below
 // `exact_below`, its samples' values are sorted within the bins once, and its subtree sweeps
-// exact values the same way. Both evaluate the same score from integer class counts, so they
+// exact values the same way. All evaluate the same score from integer class counts, so they
 // agree wherever bins hold one value.
 #include <algorithm>
 #include <cmath>
@@ -73,6 +74,10 @@ namespace {
 // A node's subtree is worth handing to another thread above this many list entries (samples x
 // features): below it, the handover costs more than it saves.
 constexpr std::size_t fork_entries = std::size_t{1} << 18;
+// Nodes with at least this many samples per class present search with class histograms: filling
+// one costs a pass over the node, reading it bins x classes cells, so below this the sweep of the
+// bin-ordered lists is cheaper (measured on the benchmark's layers, 256 bins, 10 classes).
+constexpr std::size_t histogram_samples_per_class = 100;
 
 class TreeGrower {
 public:
@@ -86,6 +91,7 @@ public:
           n_(data.layer.samples()),
           d_(data.layer.features()),
           tallies_(data.targets.classes()),
+          class_index_(data.targets.classes()),
           box_low_(d_, 0.0),
           box_high_(d_, 1.0),
           feature_order_(d_) {
@@ -105,6 +111,7 @@ public:
           d_(parent.d_),
           tries_(parent.tries_),
           tallies_(data_.targets.classes()),
+          class_index_(data_.targets.classes()),
           box_low_(parent.box_low_),
           box_high_(parent.box_high_),
           feature_order_(parent.feature_order_) {}
@@ -118,8 +125,8 @@ public:
         draw_sample();
         sample_.goes_left.assign(sample_.members.size(), 0);
         sample_.position_of.assign(sample_.members.size(), 0);
-        build_lists();
-        grow_node(0, sample_.members.size(), 0, 0, 0.0);
+        reserve_lists();
+        grow_node(0, sample_.members.size(), 0, 0, 0.0, false);
         return std::move(tree_);
     }
 
@@ -147,7 +154,7 @@ private:
 
     // Lists only serve nodes large enough for the binned search; a tree whose root is already
     // below `exact_below` goes straight to the exact columns.
-    void build_lists() {
+    void reserve_lists() {
         sample_.count = sample_.members.size();
         if (sample_.count < settings_.exact_below) return;
         if (sample_.count > max_tree_samples) throw InputError("a tree's bootstrap sample holds more than 16,777,216 distinct samples (subsample the rows)");
@@ -160,25 +167,34 @@ private:
             sample_.list.reserve(n_ * d_);
         }
         sample_.list.resize(sample_.count * d_);
+    }
+
+    // Counting-sorts the node's members by bin code into every feature's list slice: once at the
+    // first node below the histogram search, whose descendants then partition the lists.
+    void fill_lists(std::size_t begin, std::size_t end) {
+        const std::uint32_t* members = &sample_.members[begin];
+        const std::size_t count = end - begin;
         for (std::size_t f = 0; f < d_; ++f) {
             const std::uint8_t* codes = data_.bins.column(f);
             std::uint32_t offsets[BinnedFeatures::max_bins] = {};
-            for (const std::uint32_t i : sample_.members) ++offsets[codes[i]];
+            for (std::size_t p = 0; p < count; ++p) ++offsets[codes[members[p]]];
             std::uint32_t running = 0;
             for (std::uint32_t& offset : offsets) {
                 const std::uint32_t here = offset;
                 offset = running;
                 running += here;
             }
-            std::uint32_t* list = &sample_.list[f * sample_.count];
-            for (std::size_t local = 0; local < sample_.count; ++local) {
-                const std::uint8_t code = codes[sample_.members[local]];
-                list[offsets[code]++] = entry(local, code);
+            std::uint32_t* list = &sample_.list[f * sample_.count + begin];
+            for (std::size_t p = 0; p < count; ++p) {
+                const std::uint32_t i = members[p];
+                const std::uint8_t code = codes[i];
+                list[offsets[code]++] = entry(sample_.local_of[i], code);
             }
         }
     }
 
-    void grow_node(std::size_t begin, std::size_t end, std::uint32_t depth, std::uint32_t parent, double log_volume) {
+    void grow_node(std::size_t begin, std::size_t end, std::uint32_t depth, std::uint32_t parent, double log_volume,
+                   bool lists_valid) {
         if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw Cancelled{};
         const auto id = static_cast<std::uint32_t>(tree_.nodes.size());
         tree_.nodes.emplace_back();
@@ -192,10 +208,17 @@ private:
         const bool can_split = depth < static_cast<std::uint32_t>(settings_.depth) && classes_here > 1 &&
                                end - begin >= 2 * settings_.min_samples_leaf;
         const bool exact = end - begin < settings_.exact_below;
+        const bool histogram = !exact && uses_histograms(end - begin, classes_here);
         const bool opens_exact = can_split && exact && !exact_.active;
+        // Sweeps and a new exact subtree read the node's lists, which a parent searched with
+        // histograms did not partition.
+        if (can_split && !histogram && !exact_.active && !lists_valid && !sample_.list.empty()) {
+            fill_lists(begin, end);
+            lists_valid = true;
+        }
         if (opens_exact) open_exact_subtree(begin, end);
         Split split;
-        if (can_split) split = best_split(id, begin, end, all, exact);
+        if (can_split) split = best_split(id, begin, end, all, exact, histogram);
         if (!split.found) {
             tree_.nodes[id].subtree_end = id + 1;
             if (opens_exact) exact_.active = false;
@@ -208,9 +231,10 @@ private:
             (middle - begin >= least || end - middle >= least)) {
             if (exact)
                 partition_exact_columns(begin, middle, end);
-            else
+            else if (!histogram)
                 partition_lists(begin, end);
         }
+        const bool children_lists_valid = !exact && !histogram;
 
         const std::size_t f = split.feature;
         const double low = box_low_[f], high = box_high_[f];
@@ -231,11 +255,11 @@ private:
             // keeps the scratch of its finished exact subtrees meanwhile.
             exact_.release();
             const std::function<void()> grow_left = [&] {
-                left_grower.grow_node(begin, middle, depth + 1, 0, left_log_volume);
+                left_grower.grow_node(begin, middle, depth + 1, 0, left_log_volume, children_lists_valid);
                 left_grower.exact_.release();
             };
             const std::function<void()> grow_right = [&] {
-                right_grower.grow_node(middle, end, depth + 1, 0, right_log_volume);
+                right_grower.grow_node(middle, end, depth + 1, 0, right_log_volume, children_lists_valid);
                 right_grower.exact_.release();
             };
             // The larger child is the one offered to an idle worker.
@@ -248,11 +272,11 @@ private:
         } else {
             box_high_[f] = split.threshold;
             left = static_cast<std::uint32_t>(tree_.nodes.size());
-            grow_node(begin, middle, depth + 1, id, left_log_volume);
+            grow_node(begin, middle, depth + 1, id, left_log_volume, children_lists_valid);
             box_high_[f] = high;
             box_low_[f] = split.threshold;
             right = static_cast<std::uint32_t>(tree_.nodes.size());
-            grow_node(middle, end, depth + 1, id, right_log_volume);
+            grow_node(middle, end, depth + 1, id, right_log_volume, children_lists_valid);
             box_low_[f] = low;
         }
         if (opens_exact) exact_.active = false;
@@ -307,10 +331,11 @@ private:
         return side;
     }
 
-    Split best_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all, bool exact) {
+    Split best_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all, bool exact, bool histogram) {
         if (tries_ < d_) {
             for (std::size_t j = 0; j < tries_; ++j) std::swap(feature_order_[j], feature_order_[j + random_.below(d_ - j)]);
         }
+        if (histogram) return histogram_split(id, begin, end, all);
         // The sweeps derive the right side as the node's totals minus the left side.
         for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) tallies_[c->label].total = c->weight;
         Split best;
@@ -352,8 +377,14 @@ private:
         const std::size_t min_leaf = settings_.min_samples_leaf;
         if (sweep.moved < min_leaf || sweep.all.distinct - sweep.moved < min_leaf) return;
         const std::uint64_t right_sum_squares = sweep.all.sum_squares - 2 * sweep.cross + sweep.sum_squares;
-        const double score = as_double(sweep.sum_squares) / as_double(sweep.weight) +
-                             as_double(right_sum_squares) / as_double(sweep.all.weight - sweep.weight);
+        const double left_weight = as_double(sweep.weight), right_weight = as_double(sweep.all.weight - sweep.weight);
+        const double left_squares = as_double(sweep.sum_squares), right_squares = as_double(right_sum_squares);
+        // Most candidates lose: rule them out by multiplying, which is cheaper than the two
+        // divisions. With a margin far beyond the few roundings on either side, a candidate
+        // passed over here would also have scored below the best in the division form below.
+        if (left_squares * right_weight + right_squares * left_weight < best.score * (left_weight * right_weight) * (1.0 - 0x1p-40))
+            return;
+        const double score = left_squares / left_weight + right_squares / right_weight;
         if (score > best.score) {
             double threshold = 0.5 * (below + above);
             if (!(threshold < above)) threshold = below;  // adjacent doubles: keep below <= t < above
@@ -375,6 +406,70 @@ private:
             if (code_of(list[j]) != code_of(list[j + 1]))
                 consider(sweep, f, data_.bins.high(f, code_of(list[j])), data_.bins.low(f, code_of(list[j + 1])), best);
         }
+    }
+
+    static bool uses_histograms(std::size_t count, std::size_t classes) {
+        return count >= histogram_samples_per_class * classes;
+    }
+
+    // The search of large nodes, without lists: per feature, the node's weight per (bin, class)
+    // and its distinct samples per bin, tallied in one pass over the members. Walking the
+    // non-empty bins in order then meets the same candidates, in the same order, with the same
+    // integer counts as the sweep of a bin-ordered list, so both choose the same split; a node
+    // searched this way partitions no lists, and a descendant that sweeps fills its own.
+    Split histogram_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all) {
+        const std::size_t count = end - begin;
+        const std::size_t classes = tree_.counts_end(id) - tree_.counts_begin(id);
+        class_total_.clear();
+        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) {
+            class_index_[c->label] = static_cast<std::uint32_t>(class_total_.size());
+            class_total_.push_back(c->weight);
+        }
+        // A cell holds the bin's members of one class: their weight in the low 32 bits, their
+        // number in the high ones, so that one addition per member fills both.
+        node_cell_.resize(count);
+        node_increment_.resize(count);
+        const std::uint32_t* members = &sample_.members[begin];
+        for (std::size_t p = 0; p < count; ++p) {
+            const Member& member = sample_.member[sample_.local_of[members[p]]];
+            node_cell_[p] = class_index_[member.label];
+            node_increment_[p] = (std::uint64_t{1} << 32) | member.weight;
+        }
+        histogram_.assign(BinnedFeatures::max_bins * classes, 0);
+        left_.resize(classes);
+        const std::uint32_t* cell = node_cell_.data();
+        const std::uint64_t* increment = node_increment_.data();
+        Split best;
+        for (std::size_t j = 0; j < tries_; ++j) {
+            const std::size_t f = feature_order_[j];
+            const std::size_t bins = data_.bins.bin_count[f];
+            if (bins < 2) continue;
+            const std::uint8_t* codes = data_.bins.column(f);
+            std::uint64_t* histogram = histogram_.data();
+            for (std::size_t p = 0; p < count; ++p) histogram[codes[members[p]] * classes + cell[p]] += increment[p];
+            // Zeroed behind the walk, ready for the next feature.
+            std::fill(left_.begin(), left_.end(), 0);
+            Sweep sweep{all};
+            std::size_t previous = bins;
+            for (std::size_t b = 0; b < bins; ++b) {
+                std::uint64_t* cells = histogram + b * classes;
+                std::uint64_t any = 0;
+                for (std::size_t k = 0; k < classes; ++k) any |= cells[k];
+                if (any == 0) continue;
+                if (previous != bins) consider(sweep, f, data_.bins.high(f, previous), data_.bins.low(f, b), best);
+                for (std::size_t k = 0; k < classes; ++k) {
+                    const std::uint64_t w = cells[k] & 0xFFFFFFFFu;
+                    sweep.moved += cells[k] >> 32;
+                    cells[k] = 0;
+                    sweep.sum_squares += w * (2 * left_[k] + w);
+                    sweep.cross += w * class_total_[k];
+                    left_[k] += w;
+                    sweep.weight += w;
+                }
+                previous = b;
+            }
+        }
+        return best;
     }
 
     // Exact search walks the feature's column of the open exact subtree, already in value order.
@@ -418,13 +513,15 @@ private:
         if (scratch_list_.size() < count) scratch_list_.resize(count);
         for (std::size_t f = 0; f < d_; ++f) {
             std::uint32_t* list = &sample_.list[f * sample_.count + begin];
+            std::uint32_t* scratch = scratch_list_.data();
             std::size_t left = 0, right = 0;
             for (std::size_t j = 0; j < count; ++j) {
                 const std::uint32_t e = list[j];
-                if (sample_.goes_left[local_of_entry(e)])
-                    list[left++] = e;
-                else
-                    scratch_list_[right++] = e;
+                const std::size_t to_left = sample_.goes_left[local_of_entry(e)];
+                list[left] = e;
+                scratch[right] = e;
+                left += to_left;
+                right += 1 - to_left;
             }
             std::copy_n(scratch_list_.begin(), right, list + left);
         }
@@ -485,17 +582,19 @@ private:
             const std::size_t offset = f * exact_.size + (begin - exact_.begin);
             double* values = &exact_.values[offset];
             std::uint32_t* locals = &exact_.locals[offset];
+            double* scratch_values = exact_.scratch_values.data();
+            std::uint32_t* scratch_locals = exact_.scratch_locals.data();
             std::size_t left = 0, right = 0;
             for (std::size_t j = 0; j < count; ++j) {
                 const std::uint32_t local = locals[j];
                 const double value = values[j];
-                if (sample_.goes_left[local]) {
-                    values[left] = value;
-                    locals[left++] = local;
-                } else {
-                    exact_.scratch_values[right] = value;
-                    exact_.scratch_locals[right++] = local;
-                }
+                const std::size_t to_left = sample_.goes_left[local];
+                values[left] = value;
+                locals[left] = local;
+                scratch_values[right] = value;
+                scratch_locals[right] = local;
+                left += to_left;
+                right += 1 - to_left;
             }
             std::copy_n(exact_.scratch_values.begin(), right, values + left);
             std::copy_n(exact_.scratch_locals.begin(), right, locals + left);
@@ -517,6 +616,12 @@ private:
     static std::uint8_t code_of(std::uint32_t e) { return static_cast<std::uint8_t>(e & 0xFF); }
 
     std::vector<ClassTally> tallies_;  // by class: left counts during a sweep, the node's totals
+    // Histogram search: the node's classes renumbered 0..c-1, their totals and left counts, and
+    // per member its class number and its increment of a cell.
+    std::vector<std::uint32_t> class_index_;
+    std::vector<std::uint64_t> class_total_, left_;
+    std::vector<std::uint32_t> node_cell_;
+    std::vector<std::uint64_t> node_increment_, histogram_;
     std::vector<std::uint32_t> touched_;
     std::vector<double> box_low_, box_high_;
     std::vector<std::uint32_t> feature_order_;
