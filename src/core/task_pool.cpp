@@ -55,12 +55,15 @@ void run_pair(const std::function<void()>& first, const std::function<void()>& s
     Pool* pool = current_pool;
     Offer offer;
     offer.job = &second;
-    bool offered = false;
+    // Offered even when every worker is busy: one that runs out of work later takes it while
+    // `first` still runs (the oldest offer, nearest the root, is the largest).
+    bool offered = false, wake = false;
     if (pool) {
         std::lock_guard<std::mutex> lock(pool->mutex);
-        if (pool->idle > 0 && !pool->failure) {
+        if (!pool->failure) {
             pool->offers.push_back(&offer);
             offered = true;
+            wake = pool->idle > 0;
         }
     }
     if (!offered) {
@@ -68,7 +71,7 @@ void run_pair(const std::function<void()>& first, const std::function<void()>& s
         second();
         return;
     }
-    pool->changed.notify_all();
+    if (wake) pool->changed.notify_all();
     std::exception_ptr first_error;
     try {
         first();

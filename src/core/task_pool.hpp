@@ -15,9 +15,9 @@ namespace sparsity_probe {
 void run_tasks(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task,
                const std::function<void(std::size_t)>& on_done = {}, std::size_t max_running = 0);
 
-// Runs `first` and `second`, possibly at the same time: when called inside a run_tasks task while
-// another worker of that call has run out of tasks, that worker takes `second`. Otherwise both
-// run here, in order. Returns when both have ended; rethrows the first exception of either. The
+// Runs `first` and `second`, possibly at the same time: when called inside a run_tasks task,
+// `second` is offered to the other workers of that call, and one that runs out of tasks before
+// `first` ends takes it. Otherwise both run here, in order. Returns when both have ended; rethrows the first exception of either. The
 // two must not touch the same data; which thread runs what never changes a result.
 void run_pair(const std::function<void()>& first, const std::function<void()>& second);
 
