@@ -23,29 +23,27 @@ float from_sortable_bits(std::uint32_t bits) {
     return value;
 }
 
-// LSD radix sort of `key` carrying `order` along, one byte per pass; a pass whose byte is the same
-// for every key is skipped. Results end in `key` and `order`.
-void radix_sort(std::uint32_t* key, std::uint32_t* order, std::uint32_t* key_scratch, std::uint32_t* order_scratch,
-                std::size_t n) {
-    if (n == 0) return;
-    for (unsigned shift = 0; shift < 32; shift += 8) {
-        std::size_t counts[256] = {};
-        for (std::size_t i = 0; i < n; ++i) ++counts[(key[i] >> shift) & 0xFF];
-        if (counts[(key[0] >> shift) & 0xFF] == n) continue;
-        std::size_t running = 0;
-        for (std::size_t& count : counts) {
-            const std::size_t here = count;
+// LSD radix sort of items (sortable key << 32 | sample) by key, 11 bits per pass, between two
+// buffers; a pass whose digit is the same for every item is skipped. Stable, so equal keys stay
+// in sample order. Returns the buffer that holds the result.
+std::uint64_t* radix_sort(std::uint64_t* items, std::uint64_t* scratch, std::size_t n) {
+    if (n == 0) return items;
+    constexpr unsigned digit_bits = 11;
+    constexpr std::uint64_t mask = (1u << digit_bits) - 1;
+    for (unsigned shift = 32; shift < 64; shift += digit_bits) {
+        std::uint32_t counts[1u << digit_bits] = {};
+        for (std::size_t i = 0; i < n; ++i) ++counts[(items[i] >> shift) & mask];
+        if (counts[(items[0] >> shift) & mask] == n) continue;
+        std::uint32_t running = 0;
+        for (std::uint32_t& count : counts) {
+            const std::uint32_t here = count;
             count = running;
             running += here;
         }
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::size_t at = counts[(key[i] >> shift) & 0xFF]++;
-            key_scratch[at] = key[i];
-            order_scratch[at] = order[i];
-        }
-        std::copy_n(key_scratch, n, key);
-        std::copy_n(order_scratch, n, order);
+        for (std::size_t i = 0; i < n; ++i) scratch[counts[(items[i] >> shift) & mask]++] = items[i];
+        std::swap(items, scratch);
     }
+    return items;
 }
 
 }  // namespace
@@ -71,21 +69,23 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
         std::vector<std::uint32_t> keys((last - first) * n);
         for (std::size_t i = 0; i < n; ++i)
             for (std::size_t f = first; f < last; ++f) keys[(f - first) * n + i] = sortable_bits(raw[i * d + f]);
-        std::vector<std::uint32_t> order(n), key_scratch(n), order_scratch(n);
-        std::vector<std::pair<double, std::uint32_t>> sorted(n);
+        std::vector<std::uint64_t> items(n), scratch(n);
         std::vector<double> distinct;
         std::vector<std::size_t> distinct_count;
         for (std::size_t f = first; f < last; ++f) {
-            std::uint32_t* key = &keys[(f - first) * n];
-            for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
-            radix_sort(key, order.data(), key_scratch.data(), order_scratch.data(), n);
+            const std::uint32_t* key = &keys[(f - first) * n];
+            for (std::size_t i = 0; i < n; ++i) items[i] = std::uint64_t{key[i]} << 32 | i;
+            const std::uint64_t* sorted = radix_sort(items.data(), scratch.data(), n);
             // The sorted keys give back the raw values, without reading the layer across its rows.
-            for (std::size_t j = 0; j < n; ++j) sorted[j] = {layer.normalize(from_sortable_bits(key[j]), f), order[j]};
+            const auto value = [&](std::size_t j) {
+                return layer.normalize(from_sortable_bits(static_cast<std::uint32_t>(sorted[j] >> 32)), f);
+            };
             distinct.clear();
             distinct_count.clear();
-            for (std::size_t i = 0; i < n; ++i) {
-                if (distinct.empty() || sorted[i].first != distinct.back()) {
-                    distinct.push_back(sorted[i].first);
+            for (std::size_t j = 0; j < n; ++j) {
+                const double v = value(j);
+                if (distinct.empty() || v != distinct.back()) {
+                    distinct.push_back(v);
                     distinct_count.push_back(0);
                 }
                 ++distinct_count.back();
@@ -129,9 +129,10 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
             // Walk the sorted values once, moving to the next bin past each bin's largest value.
             std::uint8_t* codes = &binned.codes[f * n];
             std::size_t bin = 0;
-            for (const auto& [value, i] : sorted) {
-                while (value > high[bin]) ++bin;
-                codes[i] = static_cast<std::uint8_t>(bin);
+            for (std::size_t j = 0; j < n; ++j) {
+                const double v = value(j);
+                while (v > high[bin]) ++bin;
+                codes[static_cast<std::uint32_t>(sorted[j])] = static_cast<std::uint8_t>(bin);
             }
         }
     });
