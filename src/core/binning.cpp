@@ -46,6 +46,84 @@ std::uint64_t* radix_sort(std::uint64_t* items, std::uint64_t* scratch, std::siz
     return items;
 }
 
+// One thread's scratch space for bin_feature.
+struct SortBuffers {
+    explicit SortBuffers(std::size_t n) : items(n), scratch(n) {}
+    std::vector<std::uint64_t> items, scratch;
+    std::vector<double> distinct;
+    std::vector<std::size_t> distinct_count;
+};
+
+// Sorts one feature's keys (its raw floats, as sortable bits: normalisation is monotone, so their
+// order is also the normalised values' order), cuts the distinct values into bins and writes the
+// feature's codes and bin bounds.
+void bin_feature(const NormalizedLayer& layer, std::size_t f, const std::uint32_t* key, std::size_t bins_wanted,
+                 SortBuffers& buffers, BinnedFeatures& binned) {
+    const std::size_t n = layer.samples();
+    std::vector<double>& distinct = buffers.distinct;
+    std::vector<std::size_t>& distinct_count = buffers.distinct_count;
+    for (std::size_t i = 0; i < n; ++i) buffers.items[i] = std::uint64_t{key[i]} << 32 | i;
+    const std::uint64_t* sorted = radix_sort(buffers.items.data(), buffers.scratch.data(), n);
+    // The sorted keys give back the raw values, without reading the layer across its rows.
+    const auto value = [&](std::size_t j) {
+        return layer.normalize(from_sortable_bits(static_cast<std::uint32_t>(sorted[j] >> 32)), f);
+    };
+    distinct.clear();
+    distinct_count.clear();
+    for (std::size_t j = 0; j < n; ++j) {
+        const double v = value(j);
+        if (distinct.empty() || v != distinct.back()) {
+            distinct.push_back(v);
+            distinct_count.push_back(0);
+        }
+        ++distinct_count.back();
+    }
+    if (distinct.empty()) return;
+
+    double* low = &binned.bin_low[f * BinnedFeatures::max_bins];
+    double* high = &binned.bin_high[f * BinnedFeatures::max_bins];
+    std::size_t bins = 0;
+    if (distinct.size() <= bins_wanted) {
+        for (std::size_t v = 0; v < distinct.size(); ++v) low[v] = high[v] = distinct[v];
+        bins = distinct.size();
+    } else {
+        // Close a bin once it reaches its share of the samples still to be binned; heavy
+        // repeated values get a bin of their own and the remaining bins share the rest.
+        std::size_t v = 0, remaining = n;
+        while (v < distinct.size()) {
+            const std::size_t bins_left = bins_wanted - bins;
+            const std::size_t values_left = distinct.size() - v;
+            low[bins] = distinct[v];
+            std::size_t filled = 0;
+            if (bins_left >= values_left || bins_left == 1) {
+                if (bins_left == 1) {
+                    for (; v < distinct.size(); ++v) filled += distinct_count[v];
+                } else {
+                    filled = distinct_count[v++];
+                }
+            } else {
+                const std::size_t share = (remaining + bins_left - 1) / bins_left;
+                do {
+                    filled += distinct_count[v++];
+                } while (v < distinct.size() && filled + distinct_count[v] <= share);
+            }
+            high[bins] = distinct[v - 1];
+            remaining -= filled;
+            ++bins;
+        }
+    }
+    binned.bin_count[f] = static_cast<std::uint16_t>(bins);
+
+    // Walk the sorted values once, moving to the next bin past each bin's largest value.
+    std::uint8_t* codes = &binned.codes[f * n];
+    std::size_t bin = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+        const double v = value(j);
+        while (v > high[bin]) ++bin;
+        codes[static_cast<std::uint32_t>(sorted[j])] = static_cast<std::uint8_t>(bin);
+    }
+}
+
 }  // namespace
 
 BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned threads) {
@@ -59,83 +137,29 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
     binned.bin_low.assign(d * BinnedFeatures::max_bins, 0.0);
     binned.bin_high.assign(d * BinnedFeatures::max_bins, 0.0);
 
-    // Features are binned independently, in chunks, on the worker threads. A chunk's columns are
-    // first copied out row by row (the layer is sample-major), then each is radix-sorted on the
-    // raw float: normalisation is monotone, so that order is also the normalised values' order.
-    const std::size_t chunk = 16;
+    // Features are binned a block at a time, in two parallel steps: the block's columns are copied
+    // out of the sample-major layer (rows shared among the threads; a block several cache lines
+    // wide per row makes each page visited worth it), then every feature is sorted and cut into
+    // bins (features shared among the threads).
     const float* raw = layer.raw().values.data();
-    run_tasks((d + chunk - 1) / chunk, threads, [&](std::size_t task) {
-        const std::size_t first = task * chunk, last = std::min(d, (task + 1) * chunk);
-        std::vector<std::uint32_t> keys((last - first) * n);
-        for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t f = first; f < last; ++f) keys[(f - first) * n + i] = sortable_bits(raw[i * d + f]);
-        std::vector<std::uint64_t> items(n), scratch(n);
-        std::vector<double> distinct;
-        std::vector<std::size_t> distinct_count;
-        for (std::size_t f = first; f < last; ++f) {
-            const std::uint32_t* key = &keys[(f - first) * n];
-            for (std::size_t i = 0; i < n; ++i) items[i] = std::uint64_t{key[i]} << 32 | i;
-            const std::uint64_t* sorted = radix_sort(items.data(), scratch.data(), n);
-            // The sorted keys give back the raw values, without reading the layer across its rows.
-            const auto value = [&](std::size_t j) {
-                return layer.normalize(from_sortable_bits(static_cast<std::uint32_t>(sorted[j] >> 32)), f);
-            };
-            distinct.clear();
-            distinct_count.clear();
-            for (std::size_t j = 0; j < n; ++j) {
-                const double v = value(j);
-                if (distinct.empty() || v != distinct.back()) {
-                    distinct.push_back(v);
-                    distinct_count.push_back(0);
-                }
-                ++distinct_count.back();
+    const std::size_t block = std::min(d, std::max<std::size_t>(16, (std::size_t{2} << 20) / (4 * std::max<std::size_t>(n, 1))));
+    const std::size_t rows_per_task = 512, features_per_task = 8;
+    std::vector<std::uint32_t> keys;
+    for (std::size_t first = 0; first < d; first += block) {
+        const std::size_t width = std::min(block, d - first);
+        keys.resize(width * n);
+        run_tasks((n + rows_per_task - 1) / rows_per_task, threads, [&](std::size_t task) {
+            for (std::size_t i = task * rows_per_task; i < std::min(n, (task + 1) * rows_per_task); ++i) {
+                const float* row = raw + i * d + first;
+                for (std::size_t k = 0; k < width; ++k) keys[k * n + i] = sortable_bits(row[k]);
             }
-            if (distinct.empty()) continue;
-
-            double* low = &binned.bin_low[f * BinnedFeatures::max_bins];
-            double* high = &binned.bin_high[f * BinnedFeatures::max_bins];
-            std::size_t bins = 0;
-            if (distinct.size() <= bins_wanted) {
-                for (std::size_t v = 0; v < distinct.size(); ++v) low[v] = high[v] = distinct[v];
-                bins = distinct.size();
-            } else {
-                // Close a bin once it reaches its share of the samples still to be binned; heavy
-                // repeated values get a bin of their own and the remaining bins share the rest.
-                std::size_t v = 0, remaining = n;
-                while (v < distinct.size()) {
-                    const std::size_t bins_left = bins_wanted - bins;
-                    const std::size_t values_left = distinct.size() - v;
-                    low[bins] = distinct[v];
-                    std::size_t filled = 0;
-                    if (bins_left >= values_left || bins_left == 1) {
-                        if (bins_left == 1) {
-                            for (; v < distinct.size(); ++v) filled += distinct_count[v];
-                        } else {
-                            filled = distinct_count[v++];
-                        }
-                    } else {
-                        const std::size_t share = (remaining + bins_left - 1) / bins_left;
-                        do {
-                            filled += distinct_count[v++];
-                        } while (v < distinct.size() && filled + distinct_count[v] <= share);
-                    }
-                    high[bins] = distinct[v - 1];
-                    remaining -= filled;
-                    ++bins;
-                }
-            }
-            binned.bin_count[f] = static_cast<std::uint16_t>(bins);
-
-            // Walk the sorted values once, moving to the next bin past each bin's largest value.
-            std::uint8_t* codes = &binned.codes[f * n];
-            std::size_t bin = 0;
-            for (std::size_t j = 0; j < n; ++j) {
-                const double v = value(j);
-                while (v > high[bin]) ++bin;
-                codes[static_cast<std::uint32_t>(sorted[j])] = static_cast<std::uint8_t>(bin);
-            }
-        }
-    });
+        });
+        run_tasks((width + features_per_task - 1) / features_per_task, threads, [&](std::size_t task) {
+            SortBuffers buffers(n);
+            for (std::size_t k = task * features_per_task; k < std::min(width, (task + 1) * features_per_task); ++k)
+                bin_feature(layer, first + k, &keys[k * n], bins_wanted, buffers, binned);
+        });
+    }
     return binned;
 }
 
