@@ -23,26 +23,38 @@ float from_sortable_bits(std::uint32_t bits) {
     return value;
 }
 
-// LSD radix sort of items (sortable key << 32 | sample) by key, 11 bits per pass, between two
-// buffers; a pass whose digit is the same for every item is skipped. Stable, so equal keys stay
-// in sample order. Returns the buffer that holds the result.
-std::uint64_t* radix_sort(std::uint64_t* items, std::uint64_t* scratch, std::size_t n) {
-    if (n == 0) return items;
-    constexpr unsigned digit_bits = 11;
-    constexpr std::uint64_t mask = (1u << digit_bits) - 1;
-    for (unsigned shift = 32; shift < 64; shift += digit_bits) {
-        std::uint32_t counts[1u << digit_bits] = {};
-        for (std::size_t i = 0; i < n; ++i) ++counts[(items[i] >> shift) & mask];
-        if (counts[(items[0] >> shift) & mask] == n) continue;
+// Stable LSD radix sort of a feature's keys, 11 bits per pass, into items (key << 32 | sample)
+// that move between two buffers. The three digits' counts come from one pass over the keys; a
+// pass whose digit is the same for every key is skipped. Returns the buffer holding the result.
+std::uint64_t* sort_by_key(const std::uint32_t* key, std::size_t n, std::uint64_t* items, std::uint64_t* scratch) {
+    constexpr unsigned digit_bits = 11, digits = 3;
+    constexpr std::uint32_t mask = (1u << digit_bits) - 1;
+    std::vector<std::uint32_t> counts(digits << digit_bits, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t k = key[i];
+        for (unsigned digit = 0; digit < digits; ++digit) ++counts[(digit << digit_bits) + ((k >> (digit * digit_bits)) & mask)];
+    }
+    bool placed = false;  // whether `items` holds the keys yet
+    for (unsigned digit = 0; digit < digits && n > 0; ++digit) {
+        const unsigned shift = digit * digit_bits;
+        std::uint32_t* count = &counts[digit << digit_bits];
+        if (count[(key[0] >> shift) & mask] == n) continue;
         std::uint32_t running = 0;
-        for (std::uint32_t& count : counts) {
-            const std::uint32_t here = count;
-            count = running;
+        for (std::uint32_t b = 0; b <= mask; ++b) {
+            const std::uint32_t here = count[b];
+            count[b] = running;
             running += here;
         }
-        for (std::size_t i = 0; i < n; ++i) scratch[counts[(items[i] >> shift) & mask]++] = items[i];
-        std::swap(items, scratch);
+        if (!placed) {
+            for (std::size_t i = 0; i < n; ++i) items[count[(key[i] >> shift) & mask]++] = std::uint64_t{key[i]} << 32 | i;
+            placed = true;
+        } else {
+            for (std::size_t i = 0; i < n; ++i) scratch[count[(items[i] >> (32 + shift)) & mask]++] = items[i];
+            std::swap(items, scratch);
+        }
     }
+    if (!placed)
+        for (std::size_t i = 0; i < n; ++i) items[i] = std::uint64_t{key[i]} << 32 | i;
     return items;
 }
 
@@ -62,8 +74,7 @@ void bin_feature(const NormalizedLayer& layer, std::size_t f, const std::uint32_
     const std::size_t n = layer.samples();
     std::vector<double>& distinct = buffers.distinct;
     std::vector<std::size_t>& distinct_count = buffers.distinct_count;
-    for (std::size_t i = 0; i < n; ++i) buffers.items[i] = std::uint64_t{key[i]} << 32 | i;
-    const std::uint64_t* sorted = radix_sort(buffers.items.data(), buffers.scratch.data(), n);
+    const std::uint64_t* sorted = sort_by_key(key, n, buffers.items.data(), buffers.scratch.data());
     // The sorted keys give back the raw values, without reading the layer across its rows.
     const auto value = [&](std::size_t j) {
         return layer.normalize(from_sortable_bits(static_cast<std::uint32_t>(sorted[j] >> 32)), f);
@@ -114,13 +125,13 @@ void bin_feature(const NormalizedLayer& layer, std::size_t f, const std::uint32_
     }
     binned.bin_count[f] = static_cast<std::uint16_t>(bins);
 
-    // Walk the sorted values once, moving to the next bin past each bin's largest value.
+    // Walk the distinct values once, moving to the next bin past each bin's largest value.
     std::uint8_t* codes = &binned.codes[f * n];
-    std::size_t bin = 0;
-    for (std::size_t j = 0; j < n; ++j) {
-        const double v = value(j);
-        while (v > high[bin]) ++bin;
-        codes[static_cast<std::uint32_t>(sorted[j])] = static_cast<std::uint8_t>(bin);
+    std::size_t bin = 0, j = 0;
+    for (std::size_t v = 0; v < distinct.size(); ++v) {
+        while (distinct[v] > high[bin]) ++bin;
+        for (const std::size_t run_end = j + distinct_count[v]; j < run_end; ++j)
+            codes[static_cast<std::uint32_t>(sorted[j])] = static_cast<std::uint8_t>(bin);
     }
 }
 
@@ -143,7 +154,7 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
     // bins (features shared among the threads).
     const float* raw = layer.raw().values.data();
     const std::size_t block = std::min(d, std::max<std::size_t>(16, (std::size_t{2} << 20) / (4 * std::max<std::size_t>(n, 1))));
-    const std::size_t rows_per_task = 512, features_per_task = 8;
+    const std::size_t rows_per_task = 512, features_per_task = 2;
     std::vector<std::uint32_t> keys;
     for (std::size_t first = 0; first < d; first += block) {
         const std::size_t width = std::min(block, d - first);
