@@ -23,7 +23,9 @@ struct MTermCurve {
 // The M values at which e(M) is reported: `points` log-spaced integers in [1, count], deduplicated.
 std::vector<std::size_t> mterm_grid(std::size_t count, int points);
 
+// `threads` (as in Settings) route the samples down the trees; the residuals are summed on one.
 MTermCurve mterm_approximation(const std::vector<Tree>& forest, const std::vector<Wavelet>& wavelets,
-                               const NormalizedLayer& layer, const OneHotTargets& targets, int points);
+                               const NormalizedLayer& layer, const OneHotTargets& targets, int points,
+                               unsigned threads = 1);
 
 }  // namespace sparsity_probe

@@ -11,8 +11,9 @@ namespace sparsity_probe {
 
 class NormalizedLayer {
 public:
-    // Throws InputError naming the layer, row and column of the first NaN or infinity.
-    explicit NormalizedLayer(const Layer& layer);
+    // Throws InputError naming the layer, row and column of the first NaN or infinity. `threads`
+    // as in Settings (0: all cores); the result does not depend on it.
+    explicit NormalizedLayer(const Layer& layer, unsigned threads = 1);
 
     std::size_t samples() const { return layer_->samples; }
     std::size_t features() const { return layer_->features; }

@@ -15,8 +15,10 @@ struct TauCurve {
     std::vector<double> log_n_tau;  // natural log of N_τ; exp() may overflow, the log never does
 };
 
-// `log_norms`: log‖ψ‖ of every non-zero wavelet of a forest of `trees` trees.
-TauCurve tau_sparsity(const std::vector<double>& log_norms, std::size_t trees, const Settings& settings);
+// `log_norms`: log‖ψ‖ of every non-zero wavelet of a forest of `trees` trees. The points of the
+// grid are independent; `threads` as in Settings, the result does not depend on it.
+TauCurve tau_sparsity(const std::vector<double>& log_norms, std::size_t trees, const Settings& settings,
+                      unsigned threads = 1);
 
 // log Σ_i exp(x_i), stable for any magnitudes. Summed in index order, so it is reproducible.
 double log_sum_exp(const std::vector<double>& x, double scale);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sparsity_probe/portable_math.hpp"
+#include "task_pool.hpp"
 
 namespace sparsity_probe {
 
@@ -50,7 +51,7 @@ NodeSlices slice_by_node(const Tree& tree, const NormalizedLayer& layer) {
 }  // namespace
 
 MTermCurve mterm_approximation(const std::vector<Tree>& forest, const std::vector<Wavelet>& wavelets,
-                               const NormalizedLayer& layer, const OneHotTargets& targets, int points) {
+                               const NormalizedLayer& layer, const OneHotTargets& targets, int points, unsigned threads) {
     MTermCurve curve;
     const std::size_t n = layer.samples(), classes = targets.classes();
     const double trees = static_cast<double>(forest.size());
@@ -74,9 +75,8 @@ MTermCurve mterm_approximation(const std::vector<Tree>& forest, const std::vecto
     };
     curve.error_at_zero = mean_squared_residual();
 
-    std::vector<NodeSlices> slices;
-    slices.reserve(forest.size());
-    for (const Tree& tree : forest) slices.push_back(slice_by_node(tree, layer));
+    std::vector<NodeSlices> slices(forest.size());
+    run_tasks(forest.size(), threads, [&](std::size_t t) { slices[t] = slice_by_node(forest[t], layer); });
 
     // Largest norm first; ties in a fixed order so the curve is reproducible.
     std::vector<Wavelet> order = wavelets;

@@ -107,7 +107,7 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
     check_shape(layer, labels);
 
     // Steps 1–2.
-    const NormalizedLayer normalized(layer);
+    const NormalizedLayer normalized(layer, settings.threads);
     const OneHotTargets targets = one_hot(labels, "layer " + layer.name + ": labels");
 
     LayerResult result;
@@ -143,7 +143,10 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
             concurrent_trees(layer, settings));
     }
 
-    // Steps 4–6 and 8 for each seed's forest.
+    // Steps 4–6 and 8 for each seed's forest. With one seed, its own steps use the threads; with
+    // several, the seeds do (one run_tasks inside another would start more threads than the
+    // WebAssembly build's pool holds).
+    const unsigned seed_threads = seeds == 1 ? settings.threads : 1;
     result.per_seed.resize(seeds);
     std::vector<TauCurve> curves(seeds);
     std::vector<std::vector<double>> angles(seeds);
@@ -158,7 +161,7 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
             seed_result.wavelets = wavelets.size();
             std::vector<double> log_norms(wavelets.size());
             for (std::size_t w = 0; w < wavelets.size(); ++w) log_norms[w] = wavelets[w].log_norm;
-            curves[s] = tau_sparsity(log_norms, trees, settings);
+            curves[s] = tau_sparsity(log_norms, trees, settings, seed_threads);
             Transition transition = transition_index(curves[s], settings);
             angles[s] = std::move(transition.angle);
             seed_result.determined = transition.determined;
@@ -169,7 +172,7 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
                                      ? "the forest found no split with a non-zero wavelet (are all features constant?)"
                                      : transition.reason;
             if (wavelets.empty()) seed_result.determined = false;
-            seed_result.mterm = mterm_approximation(forests[s], wavelets, normalized, targets, settings.mterm_points);
+            seed_result.mterm = mterm_approximation(forests[s], wavelets, normalized, targets, settings.mterm_points, seed_threads);
             forests[s].clear();
             forests[s].shrink_to_fit();
         },
