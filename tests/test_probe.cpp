@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sparsity_probe/error.hpp"
+#include "sparsity_probe/normalization.hpp"
 #include "sparsity_probe/probe.hpp"
 #include "sparsity_probe/results.hpp"
 #include "sparsity_probe/synthetic.hpp"
@@ -65,6 +66,35 @@ TEST_CASE("a raised cancel flag stops the analysis") {
     const SyntheticData data = make_synthetic("spiral", SyntheticOptions{});
     std::atomic<bool> cancel{true};
     CHECK_THROWS_AS(analyze(data.points, data.labels, Settings{}, {}, &cancel), Cancelled);
+}
+
+TEST_CASE("the first non-finite value in row order is the one named, whatever the thread count") {
+    // Rows are checked in blocks of 256 on the threads: bad values in three blocks, the first of
+    // them not in the first column.
+    Layer layer;
+    layer.name = "fc2";
+    layer.samples = 1000;
+    layer.features = 3;
+    layer.values.assign(layer.samples * layer.features, 1.0f);
+    layer.values[900 * 3 + 0] = NAN;
+    layer.values[300 * 3 + 2] = INFINITY;
+    layer.values[600 * 3 + 1] = -INFINITY;
+    for (const unsigned threads : {1u, 2u, 3u}) {
+        CAPTURE(threads);
+        CHECK_THROWS_WITH_AS(NormalizedLayer(layer, threads), "layer fc2: non-finite value inf at row 300, column 2 (the probe needs finite activations)",
+                             InputError);
+    }
+    layer.values[300 * 3 + 2] = 0.5f;
+    layer.values[600 * 3 + 1] = 0.25f;
+    layer.values[900 * 3 + 0] = -2.0f;
+    for (const unsigned threads : {1u, 2u, 3u}) {
+        const NormalizedLayer normalized(layer, threads);
+        CHECK(normalized.min(0) == -2.0);
+        CHECK(normalized.max(0) == 1.0);
+        CHECK(normalized.min(1) == 0.25);
+        CHECK(normalized.min(2) == 0.5);
+        CHECK(normalized.max(2) == 1.0);
+    }
 }
 
 TEST_CASE("bad layers and labels are input errors with specific messages") {
