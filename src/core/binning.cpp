@@ -23,13 +23,15 @@ float from_sortable_bits(std::uint32_t bits) {
     return value;
 }
 
+constexpr unsigned digit_bits = 11, digits = 3;
+
 // Stable LSD radix sort of a feature's keys, 11 bits per pass, into items (key << 32 | sample)
 // that move between two buffers. The three digits' counts come from one pass over the keys; a
 // pass whose digit is the same for every key is skipped. Returns the buffer holding the result.
-std::uint64_t* sort_by_key(const std::uint32_t* key, std::size_t n, std::uint64_t* items, std::uint64_t* scratch) {
-    constexpr unsigned digit_bits = 11, digits = 3;
+std::uint64_t* sort_by_key(const std::uint32_t* key, std::size_t n, std::uint64_t* items, std::uint64_t* scratch,
+                           std::vector<std::uint32_t>& counts) {
     constexpr std::uint32_t mask = (1u << digit_bits) - 1;
-    std::vector<std::uint32_t> counts(digits << digit_bits, 0);
+    counts.assign(digits << digit_bits, 0);
     for (std::size_t i = 0; i < n; ++i) {
         const std::uint32_t k = key[i];
         for (unsigned digit = 0; digit < digits; ++digit) ++counts[(digit << digit_bits) + ((k >> (digit * digit_bits)) & mask)];
@@ -62,6 +64,7 @@ std::uint64_t* sort_by_key(const std::uint32_t* key, std::size_t n, std::uint64_
 struct SortBuffers {
     explicit SortBuffers(std::size_t n) : items(n), scratch(n) {}
     std::vector<std::uint64_t> items, scratch;
+    std::vector<std::uint32_t> counts;
     std::vector<double> distinct;
     std::vector<std::size_t> distinct_count;
 };
@@ -74,7 +77,7 @@ void bin_feature(const NormalizedLayer& layer, std::size_t f, const std::uint32_
     const std::size_t n = layer.samples();
     std::vector<double>& distinct = buffers.distinct;
     std::vector<std::size_t>& distinct_count = buffers.distinct_count;
-    const std::uint64_t* sorted = sort_by_key(key, n, buffers.items.data(), buffers.scratch.data());
+    const std::uint64_t* sorted = sort_by_key(key, n, buffers.items.data(), buffers.scratch.data(), buffers.counts);
     // The sorted keys give back the raw values, without reading the layer across its rows.
     const auto value = [&](std::size_t j) {
         return layer.normalize(from_sortable_bits(static_cast<std::uint32_t>(sorted[j] >> 32)), f);
