@@ -170,6 +170,19 @@ TEST_CASE("the histogram search of large nodes finds the same optimum (brute for
     }
 }
 
+// A histogram node with at least 256 samples per class present keeps its histograms, and its
+// larger child derives its own by taking the sibling's members out (left or right child, down a
+// chain of such nodes): 2 classes and about 3,160 distinct samples at the root.
+TEST_CASE("histograms derived from the parent's find the same optimum (brute force)") {
+    Settings settings;
+    settings.depth = 7;
+    settings.exact_below = 0;
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        CAPTURE(seed);
+        check_tree_against_brute_force(make_problem(seed, 5000, 3, 2, 30), settings, 400 + seed);
+    }
+}
+
 TEST_CASE("histograms, list sweeps and exact search build identical trees on lossless bins") {
     const Problem p = make_problem(9, 2000, 6, 5, 50);
     const NormalizedLayer normalized(p.layer);

@@ -37,10 +37,11 @@ Tree grow_tree(const TrainingSet& data, const Settings& settings, std::uint64_t 
 
 struct DrawnSample;
 
-// Workspaces for growing trees: a tree's drawn sample and its per-feature lists (4 bytes per drawn
-// sample and feature), handed to one running tree at a time and kept for the next. Reusing them
-// spares the allocator a large block per tree, which WebAssembly's never-shrinking heap would
-// otherwise accumulate as holes the next tree's lists do not fit.
+// Workspaces for growing trees: a tree's drawn sample, its per-feature lists (4 bytes per feature
+// and sample of the subtree that fills them, at most every drawn sample) and kept histograms,
+// handed to one running tree at a time and kept for the next. Reusing them spares the allocator
+// large blocks per tree, which WebAssembly's never-shrinking heap would otherwise accumulate as
+// holes, and spares the pages their first touch (a fault per 4 KiB).
 class TreeWorkspaces {
 public:
     TreeWorkspaces();

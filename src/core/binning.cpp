@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <utility>
 
 #include "task_pool.hpp"
@@ -60,9 +62,8 @@ std::uint64_t* sort_by_key(const std::uint32_t* key, std::size_t n, std::uint64_
     return items;
 }
 
-// One thread's scratch space for bin_feature.
+// One task's scratch space for bin_feature (every item is written before it is read).
 struct SortBuffers {
-    explicit SortBuffers(std::size_t n) : items(n), scratch(n) {}
     std::vector<std::uint64_t> items, scratch;
     std::vector<std::uint32_t> counts;
     std::vector<double> distinct;
@@ -159,6 +160,10 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
     const std::size_t block = std::min(d, std::max<std::size_t>(16, (std::size_t{2} << 20) / (4 * std::max<std::size_t>(n, 1))));
     const std::size_t rows_per_task = 512, features_per_task = 2;
     std::vector<std::uint32_t> keys;
+    // Sort buffers handed from task to task rather than allocated by each: 16 bytes per sample
+    // and task, which memory touched afresh would make cost more than the sort.
+    std::mutex spare_mutex;
+    std::vector<std::unique_ptr<SortBuffers>> spare;
     for (std::size_t first = 0; first < d; first += block) {
         const std::size_t width = std::min(block, d - first);
         keys.resize(width * n);
@@ -172,9 +177,23 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
             }
         });
         run_tasks((width + features_per_task - 1) / features_per_task, threads, [&](std::size_t task) {
-            SortBuffers buffers(n);
+            std::unique_ptr<SortBuffers> buffers;
+            {
+                std::lock_guard<std::mutex> lock(spare_mutex);
+                if (!spare.empty()) {
+                    buffers = std::move(spare.back());
+                    spare.pop_back();
+                }
+            }
+            if (!buffers) {
+                buffers = std::make_unique<SortBuffers>();
+                buffers->items.resize(n);
+                buffers->scratch.resize(n);
+            }
             for (std::size_t k = task * features_per_task; k < std::min(width, (task + 1) * features_per_task); ++k)
-                bin_feature(layer, first + k, &keys[k * n], bins_wanted, buffers, binned);
+                bin_feature(layer, first + k, &keys[k * n], bins_wanted, *buffers, binned);
+            std::lock_guard<std::mutex> lock(spare_mutex);
+            spare.push_back(std::move(buffers));
         });
     }
     return binned;

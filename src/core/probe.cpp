@@ -73,8 +73,8 @@ void summarise_seeds(LayerResult& result) {
     if (mterm_count) result.alpha_mterm = mterm_sum / static_cast<double>(mterm_count);
 }
 
-// How many trees may grow at once (0: no limit). A tree's workspace holds 4 bytes per sample and
-// feature, as much as the layer itself; the trees growing at once keep them within 48 MiB, so
+// How many trees may grow at once (0: no limit). A tree's workspace holds up to 4 bytes per sample
+// and feature, as much as the layer itself; the trees growing at once keep them within 48 MiB, so
 // that the run stays within twice the layer plus 64 MiB. The other threads are not idle: they
 // grow parts of the running trees (run_pair), which is only possible when every split tries every
 // feature.

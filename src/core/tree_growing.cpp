@@ -1,8 +1,9 @@
 // Growing one tree: bootstrap, then depth-first splitting. Nodes with many samples per class
-// search class histograms of the bin codes (histogram_split). Below that, every feature keeps the
-// node's samples as one list ordered by bin code (counting-sorted at the first such node); a split
-// partitions each list stably, so children inherit the order and no node above `exact_below`
-// samples sorts anything. Both place candidate thresholds between bins; once a node falls below
+// search class histograms of the bin codes (histogram_split); a large one keeps them, so that its
+// larger child derives its own from them by taking out the smaller sibling. Below that, every
+// feature keeps the node's samples as one list ordered by bin code (counting-sorted at the first
+// such node, into a block sized by it); a split partitions each list stably, so children inherit
+// the order and no node above `exact_below` samples sorts anything. Both place candidate thresholds between bins; once a node falls below
 // `exact_below`, its samples' values are sorted within the bins once, and its subtree sweeps
 // exact values the same way. All evaluate the same score from integer class counts, so they
 // agree wherever bins hold one value.
@@ -54,6 +55,32 @@ struct Member {
 
 }  // namespace
 
+// A histogram node's class histograms, kept after its search: a child holding most of its
+// samples gets its own by taking the sibling's members out again (LightGBM's histogram
+// subtraction), which costs a pass over the sibling instead of one over the child. Cell
+// [(f * max_bins + bin) * classes + column] holds the weight of the bin's members of one class;
+// columns number the classes present where the histograms were filled.
+struct HistogramBuffer {
+    std::size_t classes = 0;
+    std::vector<std::uint32_t> cells;
+    std::vector<std::uint32_t> counts;     // distinct members per (feature, bin)
+    std::vector<std::uint32_t> column_of;  // label -> column
+};
+
+// Per-feature lists of the subtree below one node, the first below the histogram search: for
+// feature f, [f * size, (f + 1) * size) holds entries (local, bin code) of the subtree's members
+// sample_.members[begin, begin + size), in bin order within each node's slice, packed in 32 bits
+// because the sweeps are bound by memory traffic. Sized by that node rather than by the tree, so
+// that the block stays small where large nodes search histograms.
+struct ListBlock {
+    std::size_t begin = 0, size = 0;
+    std::vector<std::uint32_t> entries;
+
+    std::uint32_t* slice(std::size_t feature, std::size_t node_begin) {
+        return &entries[feature * size + (node_begin - begin)];
+    }
+};
+
 // The tree's drawn sample and the per-feature lists, shared by the growers of its subtrees: each
 // grower only touches its own node's ranges of them (and the entries of its own members).
 struct DrawnSample {
@@ -63,10 +90,11 @@ struct DrawnSample {
     std::vector<Member> member;           // by that position ("local")
     std::vector<std::uint8_t> goes_left;  // by local, for the node being partitioned
     std::vector<std::uint32_t> position_of;  // by local, within an open exact subtree
-    // Per feature f, [f * count, (f + 1) * count): entries (local, bin code) in bin order within
-    // each node's slice, packed in 32 bits because the sweeps are bound by memory traffic.
-    std::size_t count = 0;
-    std::vector<std::uint32_t> list;
+    // Scratch blocks not held by a grower, kept for the next node and tree: memory touched for
+    // the first time costs more than the search it serves (a page fault per 4 KiB).
+    std::mutex spare_mutex;
+    std::vector<std::unique_ptr<HistogramBuffer>> spare_histograms;
+    std::vector<std::unique_ptr<ListBlock>> spare_lists;
 };
 
 namespace {
@@ -78,6 +106,23 @@ constexpr std::size_t fork_entries = std::size_t{1} << 18;
 // one costs a pass over the node, reading it bins x classes cells, so below this the sweep of the
 // bin-ordered lists is cheaper (measured on the benchmark's layers, 256 bins, 10 classes).
 constexpr std::size_t histogram_samples_per_class = 100;
+
+// Where a node's histograms come from: buffer `buffer` of its grower, filled afresh, or (derive)
+// holding the parent's, from which the sibling's members (sample ids) are taken out.
+struct HistogramSource {
+    std::size_t buffer = 0;
+    bool derive = false;
+    const std::uint32_t* sibling = nullptr;
+    std::size_t sibling_count = 0;
+};
+
+// Buffers one grower holds at most: a parent's histograms wait in one while its smaller left
+// child's subtree fills others, so that the larger right child can still derive its own.
+constexpr std::size_t max_histogram_buffers = 3;
+// Kept histograms are d x 256 x classes cells, walked from memory rather than from a cache-sized
+// scratch, and each buffer is a block the process touches: they are kept only where the child's
+// fill they spare is larger (at least 256 x classes members) and the block stays within this.
+constexpr std::size_t max_histogram_buffer_bytes = std::size_t{8} << 20;
 
 class TreeGrower {
 public:
@@ -91,7 +136,6 @@ public:
           n_(data.layer.samples()),
           d_(data.layer.features()),
           tallies_(data.targets.classes()),
-          class_index_(data.targets.classes()),
           box_low_(d_, 0.0),
           box_high_(d_, 1.0),
           feature_order_(d_) {
@@ -111,22 +155,28 @@ public:
           d_(parent.d_),
           tries_(parent.tries_),
           tallies_(data_.targets.classes()),
-          class_index_(data_.targets.classes()),
           box_low_(parent.box_low_),
           box_high_(parent.box_high_),
           feature_order_(parent.feature_order_) {}
 
+    ~TreeGrower() {
+        std::lock_guard<std::mutex> lock(sample_.spare_mutex);
+        for (auto& buffer : buffers_)
+            if (buffer) sample_.spare_histograms.push_back(std::move(buffer));
+    }
+    TreeGrower& operator=(const TreeGrower&) = delete;
+
     Tree grow() {
         sample_.members.clear();
         sample_.member.clear();
-        sample_.list.clear();
         sample_.weight.assign(n_, 0);
         sample_.local_of.assign(n_, 0);
         draw_sample();
         sample_.goes_left.assign(sample_.members.size(), 0);
         sample_.position_of.assign(sample_.members.size(), 0);
-        reserve_lists();
-        grow_node(0, sample_.members.size(), 0, 0, 0.0, false);
+        if (sample_.members.size() > max_tree_samples)
+            throw InputError("a tree's bootstrap sample holds more than 16,777,216 distinct samples (subsample the rows)");
+        grow_node(0, sample_.members.size(), 0, 0, 0.0, nullptr, HistogramSource{});
         return std::move(tree_);
     }
 
@@ -154,24 +204,34 @@ private:
 
     // Lists only serve nodes large enough for the binned search; a tree whose root is already
     // below `exact_below` goes straight to the exact columns.
-    void reserve_lists() {
-        sample_.count = sample_.members.size();
-        if (sample_.count < settings_.exact_below) return;
-        if (sample_.count > max_tree_samples) throw InputError("a tree's bootstrap sample holds more than 16,777,216 distinct samples (subsample the rows)");
-        // Room for every sample (an upper bound on the distinct drawn ones), reserved once per
-        // workspace: the block then serves every tree, and once freed it leaves a hole the
-        // M-term step's residuals (8 bytes per sample and class) fit whenever d >= 2 × classes.
-        // In WebAssembly's never-shrinking heap, a block grown tree by tree would leave holes.
-        if (sample_.list.capacity() < n_ * d_) {
-            std::vector<std::uint32_t>().swap(sample_.list);
-            sample_.list.reserve(n_ * d_);
+    bool uses_lists() const { return sample_.members.size() >= settings_.exact_below; }
+
+    ListBlock* acquire_lists(std::size_t begin, std::size_t end) {
+        std::unique_ptr<ListBlock> block;
+        {
+            std::lock_guard<std::mutex> lock(sample_.spare_mutex);
+            if (!sample_.spare_lists.empty()) {
+                block = std::move(sample_.spare_lists.back());
+                sample_.spare_lists.pop_back();
+            }
         }
-        sample_.list.resize(sample_.count * d_);
+        if (!block) block = std::make_unique<ListBlock>();
+        block->begin = begin;
+        block->size = end - begin;
+        block->entries.resize(block->size * d_);
+        return block.release();
+    }
+
+    void release_lists(ListBlock* block) {
+        std::unique_ptr<ListBlock> owned(block);
+        std::lock_guard<std::mutex> lock(sample_.spare_mutex);
+        sample_.spare_lists.push_back(std::move(owned));
     }
 
     // Counting-sorts the node's members by bin code into every feature's list slice: once at the
     // first node below the histogram search, whose descendants then partition the lists.
-    void fill_lists(std::size_t begin, std::size_t end) {
+    ListBlock* fill_lists(std::size_t begin, std::size_t end) {
+        ListBlock* lists = acquire_lists(begin, end);
         const std::uint32_t* members = &sample_.members[begin];
         const std::size_t count = end - begin;
         for (std::size_t f = 0; f < d_; ++f) {
@@ -184,17 +244,18 @@ private:
                 offset = running;
                 running += here;
             }
-            std::uint32_t* list = &sample_.list[f * sample_.count + begin];
+            std::uint32_t* list = lists->slice(f, begin);
             for (std::size_t p = 0; p < count; ++p) {
                 const std::uint32_t i = members[p];
                 const std::uint8_t code = codes[i];
                 list[offsets[code]++] = entry(sample_.local_of[i], code);
             }
         }
+        return lists;
     }
 
     void grow_node(std::size_t begin, std::size_t end, std::uint32_t depth, std::uint32_t parent, double log_volume,
-                   bool lists_valid) {
+                   ListBlock* lists, const HistogramSource& source) {
         if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw Cancelled{};
         const auto id = static_cast<std::uint32_t>(tree_.nodes.size());
         tree_.nodes.emplace_back();
@@ -212,13 +273,20 @@ private:
         const bool opens_exact = can_split && exact && !exact_.active;
         // Sweeps and a new exact subtree read the node's lists, which a parent searched with
         // histograms did not partition.
-        if (can_split && !histogram && !exact_.active && !lists_valid && !sample_.list.empty()) {
-            fill_lists(begin, end);
-            lists_valid = true;
-        }
-        if (opens_exact) open_exact_subtree(begin, end);
+        // The node that fills lists owns them until its subtree is grown.
+        ListBlock* own_lists = nullptr;
+        if (can_split && !histogram && !exact_.active && !lists && uses_lists()) lists = own_lists = fill_lists(begin, end);
+        struct ReleaseLists {
+            TreeGrower& grower;
+            ListBlock* block;
+            ~ReleaseLists() {
+                if (block) grower.release_lists(block);
+            }
+        } release_own_lists{*this, own_lists};
+        if (opens_exact) open_exact_subtree(begin, end, lists);
         Split split;
-        if (can_split) split = best_split(id, begin, end, all, exact, histogram);
+        bool kept_histograms = false;
+        if (can_split) split = best_split(id, begin, end, all, exact, histogram, source, kept_histograms, lists);
         if (!split.found) {
             tree_.nodes[id].subtree_end = id + 1;
             if (opens_exact) exact_.active = false;
@@ -232,9 +300,17 @@ private:
             if (exact)
                 partition_exact_columns(begin, middle, end);
             else if (!histogram)
-                partition_lists(begin, end);
+                partition_lists(begin, end, lists);
         }
-        const bool children_lists_valid = !exact && !histogram;
+        ListBlock* const children_lists = !exact && !histogram ? lists : nullptr;
+        // This node's histograms wait in its buffer for the larger child, if that one may search
+        // with histograms too (a node that splits holds at least two classes).
+        const std::size_t larger_count = std::max(middle - begin, end - middle);
+        const bool left_larger = middle - begin >= end - middle;
+        const bool hand_down = kept_histograms && depth + 1 < static_cast<std::uint32_t>(settings_.depth) &&
+                               worth_keeping(larger_count, buffers_[source.buffer]->classes);
+        const std::size_t sibling_begin = left_larger ? middle : begin, sibling_end = left_larger ? end : middle;
+        const HistogramSource to_larger{source.buffer, true, sample_.members.data() + sibling_begin, sibling_end - sibling_begin};
 
         const std::size_t f = split.feature;
         const double low = box_low_[f], high = box_high_[f];
@@ -254,12 +330,21 @@ private:
             // Growers wait at forks, many at once on a deep chain of large nodes: none of them
             // keeps the scratch of its finished exact subtrees meanwhile.
             exact_.release();
+            HistogramSource left_source, right_source;
+            // The sibling's grower reorders its members meanwhile, perhaps on another thread.
+            std::vector<std::uint32_t> sibling;
+            if (hand_down) {
+                TreeGrower& larger = left_larger ? left_grower : right_grower;
+                larger.buffers_.push_back(std::move(buffers_[source.buffer]));
+                sibling.assign(to_larger.sibling, to_larger.sibling + to_larger.sibling_count);
+                (left_larger ? left_source : right_source) = HistogramSource{0, true, sibling.data(), sibling.size()};
+            }
             const std::function<void()> grow_left = [&] {
-                left_grower.grow_node(begin, middle, depth + 1, 0, left_log_volume, children_lists_valid);
+                left_grower.grow_node(begin, middle, depth + 1, 0, left_log_volume, children_lists, left_source);
                 left_grower.exact_.release();
             };
             const std::function<void()> grow_right = [&] {
-                right_grower.grow_node(middle, end, depth + 1, 0, right_log_volume, children_lists_valid);
+                right_grower.grow_node(middle, end, depth + 1, 0, right_log_volume, children_lists, right_source);
                 right_grower.exact_.release();
             };
             // The larger child is the one offered to an idle worker.
@@ -270,13 +355,22 @@ private:
             left = append_fragment(left_grower.tree_, id);
             right = append_fragment(right_grower.tree_, id);
         } else {
+            // Preorder grows the left child first: a larger right child's histograms can only
+            // wait in this node's buffer while the left subtree fills the next one.
+            HistogramSource left_source{source.buffer}, right_source{source.buffer};
+            if (hand_down && left_larger) {
+                left_source = to_larger;
+            } else if (hand_down && source.buffer + 1 < max_histogram_buffers) {
+                left_source = HistogramSource{source.buffer + 1};
+                right_source = to_larger;
+            }
             box_high_[f] = split.threshold;
             left = static_cast<std::uint32_t>(tree_.nodes.size());
-            grow_node(begin, middle, depth + 1, id, left_log_volume, children_lists_valid);
+            grow_node(begin, middle, depth + 1, id, left_log_volume, children_lists, left_source);
             box_high_[f] = high;
             box_low_[f] = split.threshold;
             right = static_cast<std::uint32_t>(tree_.nodes.size());
-            grow_node(middle, end, depth + 1, id, right_log_volume, children_lists_valid);
+            grow_node(middle, end, depth + 1, id, right_log_volume, children_lists, right_source);
             box_low_[f] = low;
         }
         if (opens_exact) exact_.active = false;
@@ -331,11 +425,12 @@ private:
         return side;
     }
 
-    Split best_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all, bool exact, bool histogram) {
+    Split best_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all, bool exact, bool histogram,
+                     const HistogramSource& source, bool& kept_histograms, ListBlock* lists) {
         if (tries_ < d_) {
             for (std::size_t j = 0; j < tries_; ++j) std::swap(feature_order_[j], feature_order_[j + random_.below(d_ - j)]);
         }
-        if (histogram) return histogram_split(id, begin, end, all);
+        if (histogram) return histogram_split(id, begin, end, all, source, kept_histograms);
         // The sweeps derive the right side as the node's totals minus the left side.
         for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) tallies_[c->label].total = c->weight;
         Split best;
@@ -345,7 +440,7 @@ private:
             if (exact)
                 exact_search(f, begin, end, all, best);
             else
-                binned_search(f, begin, end, all, best);
+                binned_search(f, begin, end, all, best, lists);
             // Only the left counts change during a sweep; the node's classes are all it touched.
             for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) tallies_[c->label].left = 0;
         }
@@ -394,9 +489,9 @@ private:
 
     // Candidate thresholds lie between consecutive non-empty bins, half-way between the values
     // that bound them.
-    void binned_search(std::size_t f, std::size_t begin, std::size_t end, const Side& all, Split& best) {
+    void binned_search(std::size_t f, std::size_t begin, std::size_t end, const Side& all, Split& best, ListBlock* lists) {
         const std::size_t count = end - begin;
-        const std::uint32_t* list = &sample_.list[f * sample_.count + begin];
+        const std::uint32_t* list = lists->slice(f, begin);
         if (code_of(list[0]) == code_of(list[count - 1])) return;
         Sweep sweep{all};
         const Member* member = sample_.member.data();
@@ -413,63 +508,117 @@ private:
     }
 
     // The search of large nodes, without lists: per feature, the node's weight per (bin, class)
-    // and its distinct samples per bin, tallied in one pass over the members. Walking the
-    // non-empty bins in order then meets the same candidates, in the same order, with the same
-    // integer counts as the sweep of a bin-ordered list, so both choose the same split; a node
-    // searched this way partitions no lists, and a descendant that sweeps fills its own.
-    Split histogram_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all) {
-        const std::size_t count = end - begin;
-        const std::size_t classes = tree_.counts_end(id) - tree_.counts_begin(id);
-        class_total_.clear();
-        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c) {
-            class_index_[c->label] = static_cast<std::uint32_t>(class_total_.size());
-            class_total_.push_back(c->weight);
+    // and its distinct samples per bin, tallied in one pass over the members (or derived from
+    // the parent's by one pass over the sibling's). Walking the non-empty bins in order then
+    // meets the same candidates, in the same order, with the same integer counts as the sweep of
+    // a bin-ordered list, so both choose the same split; a node searched this way partitions no
+    // lists, and a descendant that sweeps fills its own. The histograms stay in the buffer for
+    // the larger child.
+    bool worth_keeping(std::size_t count, std::size_t classes) const {
+        return tries_ == d_ && count >= BinnedFeatures::max_bins * classes &&
+               d_ * BinnedFeatures::max_bins * classes * sizeof(std::uint32_t) <= max_histogram_buffer_bytes;
+    }
+
+    Split histogram_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all,
+                          const HistogramSource& source, bool& kept) {
+        const std::size_t classes_here = tree_.counts_end(id) - tree_.counts_begin(id);
+        kept = source.derive || worth_keeping(end - begin, classes_here);
+        if (!kept) return histogram_split_into(id, begin, end, all, source, scratch_histogram_, false);
+        while (buffers_.size() <= source.buffer) buffers_.push_back(nullptr);
+        if (!buffers_[source.buffer]) {
+            std::lock_guard<std::mutex> lock(sample_.spare_mutex);
+            if (sample_.spare_histograms.empty()) {
+                buffers_[source.buffer] = std::make_unique<HistogramBuffer>();
+            } else {
+                buffers_[source.buffer] = std::move(sample_.spare_histograms.back());
+                sample_.spare_histograms.pop_back();
+            }
         }
-        // A cell holds the bin's members of one class: their weight in the low 32 bits, their
-        // number in the high ones, so that one addition per member fills both.
+        return histogram_split_into(id, begin, end, all, source, *buffers_[source.buffer], true);
+    }
+
+    // The search into `buffer`: every feature's histograms side by side when they are kept, else
+    // one feature's at a time.
+    Split histogram_split_into(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all,
+                               const HistogramSource& source, HistogramBuffer& buffer, bool keep) {
+        const std::size_t classes_here = tree_.counts_end(id) - tree_.counts_begin(id);
+        // Columns of classes the node lacks cost the walk as much as present ones: a node with
+        // far fewer classes than its ancestor's buffer fills its own.
+        const bool derive = source.derive && 4 * buffer.classes <= 5 * classes_here;
+        if (!derive) {
+            buffer.classes = classes_here;
+            buffer.column_of.resize(data_.targets.classes());
+            std::size_t column = 0;
+            for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c)
+                buffer.column_of[c->label] = static_cast<std::uint32_t>(column++);
+            buffer.cells.resize((keep ? d_ : 1) * BinnedFeatures::max_bins * classes_here);
+            buffer.counts.resize((keep ? d_ : 1) * BinnedFeatures::max_bins);
+        }
+        const std::size_t classes = buffer.classes;
+        class_total_.assign(classes, 0);
+        for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c)
+            class_total_[buffer.column_of[c->label]] = c->weight;
+        // The members passed over: the node's own, or the sibling's to take out.
+        const std::uint32_t* members = derive ? source.sibling : &sample_.members[begin];
+        const std::size_t count = derive ? source.sibling_count : end - begin;
         node_cell_.resize(count);
-        node_increment_.resize(count);
-        const std::uint32_t* members = &sample_.members[begin];
+        node_weight_.resize(count);
         for (std::size_t p = 0; p < count; ++p) {
             const Member& member = sample_.member[sample_.local_of[members[p]]];
-            node_cell_[p] = class_index_[member.label];
-            node_increment_[p] = (std::uint64_t{1} << 32) | member.weight;
+            node_cell_[p] = buffer.column_of[member.label];
+            node_weight_[p] = member.weight;
         }
-        histogram_.assign(BinnedFeatures::max_bins * classes, 0);
         left_.resize(classes);
         const std::uint32_t* cell = node_cell_.data();
-        const std::uint64_t* increment = node_increment_.data();
+        const std::uint32_t* weight = node_weight_.data();
         Split best;
         for (std::size_t j = 0; j < tries_; ++j) {
             const std::size_t f = feature_order_[j];
             const std::size_t bins = data_.bins.bin_count[f];
             if (bins < 2) continue;
             const std::uint8_t* codes = data_.bins.column(f);
-            std::uint64_t* histogram = histogram_.data();
-            for (std::size_t p = 0; p < count; ++p) histogram[codes[members[p]] * classes + cell[p]] += increment[p];
-            // Zeroed behind the walk, ready for the next feature.
-            std::fill(left_.begin(), left_.end(), 0);
-            Sweep sweep{all};
-            std::size_t previous = bins;
-            for (std::size_t b = 0; b < bins; ++b) {
-                std::uint64_t* cells = histogram + b * classes;
-                std::uint64_t any = 0;
-                for (std::size_t k = 0; k < classes; ++k) any |= cells[k];
-                if (any == 0) continue;
-                if (previous != bins) consider(sweep, f, data_.bins.high(f, previous), data_.bins.low(f, b), best);
-                for (std::size_t k = 0; k < classes; ++k) {
-                    const std::uint64_t w = cells[k] & 0xFFFFFFFFu;
-                    sweep.moved += cells[k] >> 32;
-                    cells[k] = 0;
-                    sweep.sum_squares += w * (2 * left_[k] + w);
-                    sweep.cross += w * class_total_[k];
-                    left_[k] += w;
-                    sweep.weight += w;
+            const std::size_t slot = keep ? f : 0;
+            std::uint32_t* histogram = &buffer.cells[slot * BinnedFeatures::max_bins * classes];
+            std::uint32_t* counts = &buffer.counts[slot * BinnedFeatures::max_bins];
+            if (derive) {
+                for (std::size_t p = 0; p < count; ++p) {
+                    const std::uint8_t code = codes[members[p]];
+                    histogram[code * classes + cell[p]] -= weight[p];
+                    --counts[code];
                 }
-                previous = b;
+            } else {
+                std::fill_n(histogram, bins * classes, 0u);
+                std::fill_n(counts, bins, 0u);
+                for (std::size_t p = 0; p < count; ++p) {
+                    const std::uint8_t code = codes[members[p]];
+                    histogram[code * classes + cell[p]] += weight[p];
+                    ++counts[code];
+                }
             }
+            walk_histogram(f, histogram, counts, bins, classes, all, best);
         }
         return best;
+    }
+
+    void walk_histogram(std::size_t f, const std::uint32_t* histogram, const std::uint32_t* counts, std::size_t bins,
+                        std::size_t classes, const Side& all, Split& best) {
+        std::fill(left_.begin(), left_.end(), 0);
+        Sweep sweep{all};
+        std::size_t previous = bins;
+        for (std::size_t b = 0; b < bins; ++b) {
+            if (counts[b] == 0) continue;
+            if (previous != bins) consider(sweep, f, data_.bins.high(f, previous), data_.bins.low(f, b), best);
+            const std::uint32_t* cells = histogram + b * classes;
+            for (std::size_t k = 0; k < classes; ++k) {
+                const std::uint64_t w = cells[k];
+                sweep.sum_squares += w * (2 * left_[k] + w);
+                sweep.cross += w * class_total_[k];
+                left_[k] += w;
+                sweep.weight += w;
+            }
+            sweep.moved += counts[b];
+            previous = b;
+        }
     }
 
     // Exact search walks the feature's column of the open exact subtree, already in value order.
@@ -508,11 +657,11 @@ private:
 
     // Every list's slice of the node is stably partitioned like the members, so both children's
     // slices stay in bin order.
-    void partition_lists(std::size_t begin, std::size_t end) {
+    void partition_lists(std::size_t begin, std::size_t end, ListBlock* lists) {
         const std::size_t count = end - begin;
         if (scratch_list_.size() < count) scratch_list_.resize(count);
         for (std::size_t f = 0; f < d_; ++f) {
-            std::uint32_t* list = &sample_.list[f * sample_.count + begin];
+            std::uint32_t* list = lists->slice(f, begin);
             std::uint32_t* scratch = scratch_list_.data();
             std::size_t left = 0, right = 0;
             for (std::size_t j = 0; j < count; ++j) {
@@ -531,7 +680,7 @@ private:
     // here (starting from bin order, so mostly sorted already), and the descendants keep each
     // column in order by stable partitioning. Ties may sit in any order: thresholds are only
     // placed between distinct values.
-    void open_exact_subtree(std::size_t begin, std::size_t end) {
+    void open_exact_subtree(std::size_t begin, std::size_t end, ListBlock* lists) {
         const std::size_t count = end - begin;
         exact_.active = true;
         exact_.begin = begin;
@@ -548,14 +697,14 @@ private:
             sample_.position_of[sample_.local_of[i]] = static_cast<std::uint32_t>(p);
             for (std::size_t f = 0; f < d_; ++f) exact_.row_values[f * count + p] = data_.layer(i, f);
         }
-        const bool from_lists = !sample_.list.empty();
+        const bool from_lists = lists != nullptr;
         for (std::size_t f = 0; f < d_; ++f) {
             double* values = &exact_.values[f * count];
             std::uint32_t* locals = &exact_.locals[f * count];
             const double* row_values = &exact_.row_values[f * count];
             for (std::size_t j = 0; j < count; ++j) {
                 const std::uint32_t local =
-                    from_lists ? local_of_entry(sample_.list[f * sample_.count + begin + j]) : sample_.local_of[sample_.members[begin + j]];
+                    from_lists ? local_of_entry(lists->slice(f, begin)[j]) : sample_.local_of[sample_.members[begin + j]];
                 locals[j] = local;
                 values[j] = row_values[sample_.position_of[local]];
             }
@@ -616,12 +765,12 @@ private:
     static std::uint8_t code_of(std::uint32_t e) { return static_cast<std::uint8_t>(e & 0xFF); }
 
     std::vector<ClassTally> tallies_;  // by class: left counts during a sweep, the node's totals
-    // Histogram search: the node's classes renumbered 0..c-1, their totals and left counts, and
-    // per member its class number and its increment of a cell.
-    std::vector<std::uint32_t> class_index_;
+    // Histogram search: the node's class totals and left counts by column, and per member passed
+    // over its column and weight.
     std::vector<std::uint64_t> class_total_, left_;
-    std::vector<std::uint32_t> node_cell_;
-    std::vector<std::uint64_t> node_increment_, histogram_;
+    std::vector<std::uint32_t> node_cell_, node_weight_;
+    std::vector<std::unique_ptr<HistogramBuffer>> buffers_;  // by HistogramSource::buffer
+    HistogramBuffer scratch_histogram_;                      // one feature's, when not kept
     std::vector<std::uint32_t> touched_;
     std::vector<double> box_low_, box_high_;
     std::vector<std::uint32_t> feature_order_;
