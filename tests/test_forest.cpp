@@ -10,6 +10,7 @@
 #include "sparsity_probe/binning.hpp"
 #include "sparsity_probe/forest.hpp"
 #include "sparsity_probe/random.hpp"
+#include "../src/core/class_histogram.hpp"
 
 using namespace sparsity_probe;
 
@@ -255,4 +256,42 @@ TEST_CASE("feature subsampling and no-bootstrap sampling are seeded and valid") 
     bool differs = a.size() != c.size();
     for (std::size_t i = 0; !differs && i < a.size(); ++i) differs = a.nodes[i].threshold != c.nodes[i].threshold;
     CHECK(differs);
+}
+
+// The histogram walk's step (SSE2 natively, SIMD128 in WebAssembly) against the sums written out,
+// with counts up to the 2^24 a tree can hold, where a 32-bit product would overflow.
+TEST_CASE("one bin moved left: the vector sums equal the scalar ones") {
+    Random random(77);
+    for (const std::size_t classes : {1, 3, 4, 10, 13}) {
+        CAPTURE(classes);
+        const std::size_t row = padded_classes(classes);
+        REQUIRE(row % 4 == 0);
+        for (int trial = 0; trial < 50; ++trial) {
+            const std::uint32_t limit = trial % 2 ? (1u << 24) / 3 : 1000;
+            std::vector<std::uint32_t> w(row, 0), l(row, 0), t(row, 0);
+            for (std::size_t k = 0; k < classes; ++k) {
+                w[k] = static_cast<std::uint32_t>(random.below(limit));
+                l[k] = static_cast<std::uint32_t>(random.below(limit));
+                t[k] = l[k] + w[k] + static_cast<std::uint32_t>(random.below(limit));
+            }
+            std::uint64_t squares = 0, cross = 0, weight = 0;
+            for (std::size_t k = 0; k < classes; ++k) {
+                const std::uint64_t before = l[k], after = before + w[k];
+                squares += after * after - before * before;
+                cross += std::uint64_t{w[k]} * t[k];
+                weight += w[k];
+            }
+            std::vector<std::uint32_t> l_after = l, w_copy = w;
+            for (std::size_t k = 0; k < row; ++k) l_after[k] += w[k];
+            const BinSums kept = move_bin_left<false>(w_copy.data(), l.data(), t.data(), row);
+            CHECK(kept.sum_squares_growth == squares);
+            CHECK(kept.cross == cross);
+            CHECK(kept.weight == weight);
+            CHECK(l == l_after);
+            CHECK(w_copy == w);
+            const BinSums cleared = move_bin_left<true>(w_copy.data(), l.data(), t.data(), row);
+            CHECK(cleared.weight == weight);
+            CHECK(std::all_of(w_copy.begin(), w_copy.end(), [](std::uint32_t v) { return v == 0; }));
+        }
+    }
 }

@@ -13,6 +13,7 @@
 
 #include "sparsity_probe/forest.hpp"
 #include "sparsity_probe/random.hpp"
+#include "class_histogram.hpp"
 #include "task_pool.hpp"
 #include "sparsity_probe/portable_math.hpp"
 
@@ -218,7 +219,8 @@ private:
         if (!block) block = std::make_unique<ListBlock>();
         block->begin = begin;
         block->size = end - begin;
-        block->entries.resize(block->size * d_);
+        // Only grown: a block shrunk and grown again would be zeroed again.
+        if (block->entries.size() < block->size * d_) block->entries.resize(block->size * d_);
         return block.release();
     }
 
@@ -538,7 +540,7 @@ private:
     }
 
     // The search into `buffer`: every feature's histograms side by side when they are kept, else
-    // one feature's at a time.
+    // one feature's at a time, emptied behind the walk for the next.
     Split histogram_split_into(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all,
                                const HistogramSource& source, HistogramBuffer& buffer, bool keep) {
         const std::size_t classes_here = tree_.counts_end(id) - tree_.counts_begin(id);
@@ -551,11 +553,14 @@ private:
             std::size_t column = 0;
             for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c)
                 buffer.column_of[c->label] = static_cast<std::uint32_t>(column++);
-            buffer.cells.resize((keep ? d_ : 1) * BinnedFeatures::max_bins * classes_here);
-            buffer.counts.resize((keep ? d_ : 1) * BinnedFeatures::max_bins);
+            // Only grown, never shrunk: a one-feature scratch stays empty between searches.
+            const std::size_t slots = keep ? d_ : 1;
+            const std::size_t cells = slots * BinnedFeatures::max_bins * padded_classes(classes_here);
+            if (buffer.cells.size() < cells) buffer.cells.resize(cells);
+            if (buffer.counts.size() < slots * BinnedFeatures::max_bins) buffer.counts.resize(slots * BinnedFeatures::max_bins);
         }
-        const std::size_t classes = buffer.classes;
-        class_total_.assign(classes, 0);
+        const std::size_t classes = buffer.classes, row = padded_classes(classes);
+        class_total_.assign(row, 0);
         for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c)
             class_total_[buffer.column_of[c->label]] = c->weight;
         // The members passed over: the node's own, or the sibling's to take out.
@@ -568,7 +573,7 @@ private:
             node_cell_[p] = buffer.column_of[member.label];
             node_weight_[p] = member.weight;
         }
-        left_.resize(classes);
+        left_.resize(row);
         const std::uint32_t* cell = node_cell_.data();
         const std::uint32_t* weight = node_weight_.data();
         Split best;
@@ -578,45 +583,48 @@ private:
             if (bins < 2) continue;
             const std::uint8_t* codes = data_.bins.column(f);
             const std::size_t slot = keep ? f : 0;
-            std::uint32_t* histogram = &buffer.cells[slot * BinnedFeatures::max_bins * classes];
+            std::uint32_t* histogram = &buffer.cells[slot * BinnedFeatures::max_bins * row];
             std::uint32_t* counts = &buffer.counts[slot * BinnedFeatures::max_bins];
             if (derive) {
                 for (std::size_t p = 0; p < count; ++p) {
                     const std::uint8_t code = codes[members[p]];
-                    histogram[code * classes + cell[p]] -= weight[p];
+                    histogram[code * row + cell[p]] -= weight[p];
                     --counts[code];
                 }
             } else {
-                std::fill_n(histogram, bins * classes, 0u);
-                std::fill_n(counts, bins, 0u);
+                if (keep) {
+                    std::fill_n(histogram, bins * row, 0u);
+                    std::fill_n(counts, bins, 0u);
+                }
                 for (std::size_t p = 0; p < count; ++p) {
                     const std::uint8_t code = codes[members[p]];
-                    histogram[code * classes + cell[p]] += weight[p];
+                    histogram[code * row + cell[p]] += weight[p];
                     ++counts[code];
                 }
             }
-            walk_histogram(f, histogram, counts, bins, classes, all, best);
+            if (keep)
+                walk_histogram<false>(f, histogram, counts, bins, row, all, best);
+            else
+                walk_histogram<true>(f, histogram, counts, bins, row, all, best);
         }
         return best;
     }
 
-    void walk_histogram(std::size_t f, const std::uint32_t* histogram, const std::uint32_t* counts, std::size_t bins,
-                        std::size_t classes, const Side& all, Split& best) {
-        std::fill(left_.begin(), left_.end(), 0);
+    template <bool Clear>
+    void walk_histogram(std::size_t f, std::uint32_t* histogram, std::uint32_t* counts, std::size_t bins,
+                        std::size_t row, const Side& all, Split& best) {
+        std::fill(left_.begin(), left_.end(), 0u);
         Sweep sweep{all};
         std::size_t previous = bins;
         for (std::size_t b = 0; b < bins; ++b) {
             if (counts[b] == 0) continue;
             if (previous != bins) consider(sweep, f, data_.bins.high(f, previous), data_.bins.low(f, b), best);
-            const std::uint32_t* cells = histogram + b * classes;
-            for (std::size_t k = 0; k < classes; ++k) {
-                const std::uint64_t w = cells[k];
-                sweep.sum_squares += w * (2 * left_[k] + w);
-                sweep.cross += w * class_total_[k];
-                left_[k] += w;
-                sweep.weight += w;
-            }
+            const BinSums sums = move_bin_left<Clear>(histogram + b * row, left_.data(), class_total_.data(), row);
+            sweep.sum_squares += sums.sum_squares_growth;
+            sweep.cross += sums.cross;
+            sweep.weight += sums.weight;
             sweep.moved += counts[b];
+            if (Clear) counts[b] = 0;
             previous = b;
         }
     }
@@ -685,13 +693,17 @@ private:
         exact_.active = true;
         exact_.begin = begin;
         exact_.size = count;
-        exact_.values.resize(count * d_);
-        exact_.locals.resize(count * d_);
-        exact_.scratch_values.resize(count);
-        exact_.scratch_locals.resize(count);
+        // Only grown: shrinking and growing again would zero them again.
+        const auto at_least = [](auto& column, std::size_t size) {
+            if (column.size() < size) column.resize(size);
+        };
+        at_least(exact_.values, count * d_);
+        at_least(exact_.locals, count * d_);
+        at_least(exact_.scratch_values, count);
+        at_least(exact_.scratch_locals, count);
         // Row by row, because the layer is stored sample-major: row_values[f * count + p] is the
         // value of feature f of the p-th member of the node.
-        exact_.row_values.resize(count * d_);
+        at_least(exact_.row_values, count * d_);
         for (std::size_t p = 0; p < count; ++p) {
             const std::uint32_t i = sample_.members[begin + p];
             sample_.position_of[sample_.local_of[i]] = static_cast<std::uint32_t>(p);
@@ -767,7 +779,7 @@ private:
     std::vector<ClassTally> tallies_;  // by class: left counts during a sweep, the node's totals
     // Histogram search: the node's class totals and left counts by column, and per member passed
     // over its column and weight.
-    std::vector<std::uint64_t> class_total_, left_;
+    std::vector<std::uint32_t> class_total_, left_;
     std::vector<std::uint32_t> node_cell_, node_weight_;
     std::vector<std::unique_ptr<HistogramBuffer>> buffers_;  // by HistogramSource::buffer
     HistogramBuffer scratch_histogram_;                      // one feature's, when not kept

@@ -1,0 +1,96 @@
+#pragma once
+// One step of the histogram walk (tree_growing.cpp): a bin's class weights w move from the right
+// side of a candidate split to the left one. The left counts l grow by w, and the walk needs
+//   Σ_k w_k (2 l_k + w_k)   (the growth of Σ_k l_k²),   Σ_k w_k T_k   and   Σ_k w_k
+// with T the node's class totals. Every count is a tree's drawn weight, below 2^24 (at most
+// 2^24 samples), so 2 l_k + w_k fits 32 bits, every product fits 64 and the sums are exact in
+// any order: the SIMD paths (SSE2 natively, SIMD128 in WebAssembly) and the scalar one give the
+// same integers. Rows hold a multiple of 4 classes, the padding columns zero.
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#elif defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
+namespace sparsity_probe {
+
+constexpr std::size_t class_row_multiple = 4;
+
+inline std::size_t padded_classes(std::size_t classes) {
+    return (classes + class_row_multiple - 1) / class_row_multiple * class_row_multiple;
+}
+
+struct BinSums {
+    std::uint64_t sum_squares_growth = 0, cross = 0, weight = 0;
+};
+
+// l += w over a row of `padded` classes and returns the sums above; with `Clear`, w is zeroed
+// behind (the walk leaves a one-feature scratch histogram empty for the next feature).
+template <bool Clear>
+inline BinSums move_bin_left(std::uint32_t* w, std::uint32_t* l, const std::uint32_t* total, std::size_t padded) {
+    BinSums sums;
+#if defined(__SSE2__)
+    __m128i squares = _mm_setzero_si128(), cross = _mm_setzero_si128(), weight = _mm_setzero_si128();
+    for (std::size_t k = 0; k < padded; k += 4) {
+        const __m128i wk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + k));
+        const __m128i lk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(l + k));
+        const __m128i tk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(total + k));
+        const __m128i sk = _mm_add_epi32(_mm_add_epi32(lk, lk), wk);
+        const __m128i w_odd = _mm_srli_epi64(wk, 32);
+        squares = _mm_add_epi64(squares, _mm_mul_epu32(wk, sk));
+        squares = _mm_add_epi64(squares, _mm_mul_epu32(w_odd, _mm_srli_epi64(sk, 32)));
+        cross = _mm_add_epi64(cross, _mm_mul_epu32(wk, tk));
+        cross = _mm_add_epi64(cross, _mm_mul_epu32(w_odd, _mm_srli_epi64(tk, 32)));
+        weight = _mm_add_epi32(weight, wk);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(l + k), _mm_add_epi32(lk, wk));
+        if (Clear) _mm_storeu_si128(reinterpret_cast<__m128i*>(w + k), _mm_setzero_si128());
+    }
+    const auto low_plus_high = [](__m128i v) {
+        return static_cast<std::uint64_t>(_mm_cvtsi128_si64(v)) +
+               static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)));
+    };
+    sums.sum_squares_growth = low_plus_high(squares);
+    sums.cross = low_plus_high(cross);
+    weight = _mm_add_epi32(weight, _mm_shuffle_epi32(weight, 0x4E));
+    weight = _mm_add_epi32(weight, _mm_shuffle_epi32(weight, 0xB1));
+    sums.weight = static_cast<std::uint32_t>(_mm_cvtsi128_si32(weight));
+#elif defined(__wasm_simd128__)
+    v128_t squares = wasm_i64x2_splat(0), cross = wasm_i64x2_splat(0), weight = wasm_i32x4_splat(0);
+    for (std::size_t k = 0; k < padded; k += 4) {
+        const v128_t wk = wasm_v128_load(w + k);
+        const v128_t lk = wasm_v128_load(l + k);
+        const v128_t tk = wasm_v128_load(total + k);
+        const v128_t sk = wasm_i32x4_add(wasm_i32x4_add(lk, lk), wk);
+        squares = wasm_i64x2_add(squares, wasm_u64x2_extmul_low_u32x4(wk, sk));
+        squares = wasm_i64x2_add(squares, wasm_u64x2_extmul_high_u32x4(wk, sk));
+        cross = wasm_i64x2_add(cross, wasm_u64x2_extmul_low_u32x4(wk, tk));
+        cross = wasm_i64x2_add(cross, wasm_u64x2_extmul_high_u32x4(wk, tk));
+        weight = wasm_i32x4_add(weight, wk);
+        wasm_v128_store(l + k, wasm_i32x4_add(lk, wk));
+        if (Clear) wasm_v128_store(w + k, wasm_i32x4_splat(0));
+    }
+    sums.sum_squares_growth = static_cast<std::uint64_t>(wasm_i64x2_extract_lane(squares, 0)) +
+                              static_cast<std::uint64_t>(wasm_i64x2_extract_lane(squares, 1));
+    sums.cross = static_cast<std::uint64_t>(wasm_i64x2_extract_lane(cross, 0)) +
+                 static_cast<std::uint64_t>(wasm_i64x2_extract_lane(cross, 1));
+    sums.weight = static_cast<std::uint32_t>(wasm_i32x4_extract_lane(weight, 0)) +
+                  static_cast<std::uint32_t>(wasm_i32x4_extract_lane(weight, 1)) +
+                  static_cast<std::uint32_t>(wasm_i32x4_extract_lane(weight, 2)) +
+                  static_cast<std::uint32_t>(wasm_i32x4_extract_lane(weight, 3));
+#else
+    for (std::size_t k = 0; k < padded; ++k) {
+        const std::uint64_t wk = w[k];
+        sums.sum_squares_growth += wk * (2 * std::uint64_t{l[k]} + wk);
+        sums.cross += wk * total[k];
+        sums.weight += wk;
+        l[k] += w[k];
+        if (Clear) w[k] = 0;
+    }
+#endif
+    return sums;
+}
+
+}  // namespace sparsity_probe
