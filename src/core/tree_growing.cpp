@@ -471,8 +471,10 @@ private:
     };
 
     void consider(const Sweep& sweep, std::size_t feature, double below, double above, Split& best) {
-        const std::size_t min_leaf = settings_.min_samples_leaf;
-        if (sweep.moved < min_leaf || sweep.all.distinct - sweep.moved < min_leaf) return;
+        // Every candidate has a moved member below it and an unmoved one above it, so only a
+        // larger minimum leaf can rule one out here.
+        const std::size_t min_leaf = min_leaf_;
+        if (min_leaf > 1 && (sweep.moved < min_leaf || sweep.all.distinct - sweep.moved < min_leaf)) return;
         const std::uint64_t right_sum_squares = sweep.all.sum_squares - 2 * sweep.cross + sweep.sum_squares;
         const double left_weight = as_double(sweep.weight), right_weight = as_double(sweep.all.weight - sweep.weight);
         const double left_squares = as_double(sweep.sum_squares), right_squares = as_double(right_sum_squares);
@@ -769,6 +771,7 @@ private:
     const std::atomic<bool>* cancel_;
     DrawnSample& sample_;
     std::size_t n_, d_, tries_ = 0;
+    std::size_t min_leaf_ = settings_.min_samples_leaf;
 
     Tree tree_;  // this grower's nodes; a forked grower's become a fragment of its parent's
     std::vector<std::uint32_t> scratch_members_, scratch_list_;
