@@ -147,10 +147,10 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
     const std::size_t bins_wanted = static_cast<std::size_t>(std::clamp(max_bins, 1, 256));
     binned.samples = n;
     binned.features = d;
-    binned.codes.assign(n * d, 0);
+    binned.codes.reset(new std::uint8_t[n * d]);
     binned.bin_count.assign(d, 1);
-    binned.bin_low.assign(d * BinnedFeatures::max_bins, 0.0);
-    binned.bin_high.assign(d * BinnedFeatures::max_bins, 0.0);
+    binned.bin_low.reset(new double[d * BinnedFeatures::max_bins]);
+    binned.bin_high.reset(new double[d * BinnedFeatures::max_bins]);
 
     // Features are binned a block at a time, in two parallel steps: the block's columns are copied
     // out of the sample-major layer (rows shared among the threads; a block several cache lines
@@ -159,14 +159,14 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
     const float* raw = layer.raw().values.data();
     const std::size_t block = std::min(d, std::max<std::size_t>(16, (std::size_t{2} << 20) / (4 * std::max<std::size_t>(n, 1))));
     const std::size_t rows_per_task = 512, features_per_task = 2;
-    std::vector<std::uint32_t> keys;
+    // Every key of a block is written (by the copying tasks, rows shared) before it is read.
+    const std::unique_ptr<std::uint32_t[]> keys(new std::uint32_t[block * n]);
     // Sort buffers handed from task to task rather than allocated by each: 16 bytes per sample
     // and task, which memory touched afresh would make cost more than the sort.
     std::mutex spare_mutex;
     std::vector<std::unique_ptr<SortBuffers>> spare;
     for (std::size_t first = 0; first < d; first += block) {
         const std::size_t width = std::min(block, d - first);
-        keys.resize(width * n);
         run_tasks((n + rows_per_task - 1) / rows_per_task, threads, [&](std::size_t task) {
             // In tiles of 16 rows, so that every column receives a whole cache line at a time.
             const std::size_t rows_end = std::min(n, (task + 1) * rows_per_task);
