@@ -43,9 +43,12 @@ struct Side {
 // one branches; the value is the same.
 inline double as_double(std::uint64_t count) { return static_cast<double>(static_cast<std::int64_t>(count)); }
 
+// Counts held as doubles: every count, product and sum of the search stays below 2^53 (at most
+// 2^24 samples), so double arithmetic on them is exact and ranks candidates exactly as integers
+// would, without converting four integers at every candidate.
 struct ClassTally {
-    std::uint64_t left = 0;
-    std::uint64_t total = 0;
+    double left = 0;
+    double total = 0;
 };
 
 // What the sweeps need of a drawn sample, looked up by its position in the tree's member list.
@@ -415,7 +418,7 @@ private:
         std::sort(touched_.begin(), touched_.end());
         Side side;
         for (const std::uint32_t k : touched_) {
-            const std::uint64_t c = tallies_[k].left;
+            const auto c = static_cast<std::uint64_t>(tallies_[k].left);
             tree_.class_counts.push_back({k, static_cast<std::uint32_t>(c)});
             side.weight += c;
             side.sum_squares += c * c;
@@ -455,13 +458,16 @@ private:
     //   Σ_k (T_k − l_k)² = Σ_k T_k² − 2 Σ_k T_k l_k + Σ_k l_k²,
     // so the right side's Σ c_k² follows from Σ T_k l_k, which grows by w·T_k per move.
     struct Sweep {
+        explicit Sweep(const Side& side) : all(side), all_weight(as_double(side.weight)), all_squares(as_double(side.sum_squares)) {}
+
         const Side& all;
-        std::uint64_t weight = 0, sum_squares = 0, cross = 0;
+        double all_weight, all_squares;  // of the node, exact (see ClassTally)
+        double weight = 0, sum_squares = 0, cross = 0;
         std::size_t moved = 0;
 
         void move(const Member member, ClassTally* tallies) {
             ClassTally& tally = tallies[member.label];
-            const std::uint64_t w = member.weight;
+            const double w = member.weight;
             sum_squares += w * (2 * tally.left + w);
             cross += w * tally.total;
             tally.left += w;
@@ -475,9 +481,8 @@ private:
         // larger minimum leaf can rule one out here.
         const std::size_t min_leaf = min_leaf_;
         if (min_leaf > 1 && (sweep.moved < min_leaf || sweep.all.distinct - sweep.moved < min_leaf)) return;
-        const std::uint64_t right_sum_squares = sweep.all.sum_squares - 2 * sweep.cross + sweep.sum_squares;
-        const double left_weight = as_double(sweep.weight), right_weight = as_double(sweep.all.weight - sweep.weight);
-        const double left_squares = as_double(sweep.sum_squares), right_squares = as_double(right_sum_squares);
+        const double left_weight = sweep.weight, right_weight = sweep.all_weight - sweep.weight;
+        const double left_squares = sweep.sum_squares, right_squares = sweep.all_squares - 2 * sweep.cross + sweep.sum_squares;
         // Most candidates lose: rule them out by multiplying, which is cheaper than the two
         // divisions. With a margin far beyond the few roundings on either side, a candidate
         // passed over here would also have scored below the best in the division form below.
@@ -622,9 +627,9 @@ private:
             if (counts[b] == 0) continue;
             if (previous != bins) consider(sweep, f, data_.bins.high(f, previous), data_.bins.low(f, b), best);
             const BinSums sums = move_bin_left<Clear>(histogram + b * row, left_.data(), class_total_.data(), row);
-            sweep.sum_squares += sums.sum_squares_growth;
-            sweep.cross += sums.cross;
-            sweep.weight += sums.weight;
+            sweep.sum_squares += as_double(sums.sum_squares_growth);
+            sweep.cross += as_double(sums.cross);
+            sweep.weight += as_double(sums.weight);
             sweep.moved += counts[b];
             if (Clear) counts[b] = 0;
             previous = b;
