@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <utility>
 
+#include "spare_pool.hpp"
 #include "task_pool.hpp"
 
 namespace sparsity_probe {
@@ -163,8 +163,7 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
     const std::unique_ptr<std::uint32_t[]> keys(new std::uint32_t[block * n]);
     // Sort buffers handed from task to task rather than allocated by each: 16 bytes per sample
     // and task, which memory touched afresh would make cost more than the sort.
-    std::mutex spare_mutex;
-    std::vector<std::unique_ptr<SortBuffers>> spare;
+    SparePool<SortBuffers> spare;
     for (std::size_t first = 0; first < d; first += block) {
         const std::size_t width = std::min(block, d - first);
         run_tasks((n + rows_per_task - 1) / rows_per_task, threads, [&](std::size_t task) {
@@ -177,23 +176,14 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
             }
         });
         run_tasks((width + features_per_task - 1) / features_per_task, threads, [&](std::size_t task) {
-            std::unique_ptr<SortBuffers> buffers;
-            {
-                std::lock_guard<std::mutex> lock(spare_mutex);
-                if (!spare.empty()) {
-                    buffers = std::move(spare.back());
-                    spare.pop_back();
-                }
-            }
-            if (!buffers) {
-                buffers = std::make_unique<SortBuffers>();
+            std::unique_ptr<SortBuffers> buffers = spare.take();
+            if (buffers->items.size() < n) {
                 buffers->items.resize(n);
                 buffers->scratch.resize(n);
             }
             for (std::size_t k = task * features_per_task; k < std::min(width, (task + 1) * features_per_task); ++k)
                 bin_feature(layer, first + k, &keys[k * n], bins_wanted, *buffers, binned);
-            std::lock_guard<std::mutex> lock(spare_mutex);
-            spare.push_back(std::move(buffers));
+            spare.give(std::move(buffers));
         });
     }
     return binned;

@@ -14,6 +14,7 @@
 #include "sparsity_probe/forest.hpp"
 #include "sparsity_probe/random.hpp"
 #include "class_histogram.hpp"
+#include "spare_pool.hpp"
 #include "task_pool.hpp"
 #include "sparsity_probe/portable_math.hpp"
 
@@ -96,9 +97,8 @@ struct DrawnSample {
     std::vector<std::uint32_t> position_of;  // by local, within an open exact subtree
     // Scratch blocks not held by a grower, kept for the next node and tree: memory touched for
     // the first time costs more than the search it serves (a page fault per 4 KiB).
-    std::mutex spare_mutex;
-    std::vector<std::unique_ptr<HistogramBuffer>> spare_histograms;
-    std::vector<std::unique_ptr<ListBlock>> spare_lists;
+    SparePool<HistogramBuffer> spare_histograms;
+    SparePool<ListBlock> spare_lists;
 };
 
 namespace {
@@ -164,9 +164,7 @@ public:
           feature_order_(parent.feature_order_) {}
 
     ~TreeGrower() {
-        std::lock_guard<std::mutex> lock(sample_.spare_mutex);
-        for (auto& buffer : buffers_)
-            if (buffer) sample_.spare_histograms.push_back(std::move(buffer));
+        for (auto& buffer : buffers_) sample_.spare_histograms.give(std::move(buffer));
     }
     TreeGrower& operator=(const TreeGrower&) = delete;
 
@@ -211,15 +209,7 @@ private:
     bool uses_lists() const { return sample_.members.size() >= settings_.exact_below; }
 
     ListBlock* acquire_lists(std::size_t begin, std::size_t end) {
-        std::unique_ptr<ListBlock> block;
-        {
-            std::lock_guard<std::mutex> lock(sample_.spare_mutex);
-            if (!sample_.spare_lists.empty()) {
-                block = std::move(sample_.spare_lists.back());
-                sample_.spare_lists.pop_back();
-            }
-        }
-        if (!block) block = std::make_unique<ListBlock>();
+        std::unique_ptr<ListBlock> block = sample_.spare_lists.take();
         block->begin = begin;
         block->size = end - begin;
         // Only grown: a block shrunk and grown again would be zeroed again.
@@ -228,9 +218,7 @@ private:
     }
 
     void release_lists(ListBlock* block) {
-        std::unique_ptr<ListBlock> owned(block);
-        std::lock_guard<std::mutex> lock(sample_.spare_mutex);
-        sample_.spare_lists.push_back(std::move(owned));
+        sample_.spare_lists.give(std::unique_ptr<ListBlock>(block));
     }
 
     // Counting-sorts the node's members by bin code into every feature's list slice: once at the
@@ -534,15 +522,7 @@ private:
         kept = source.derive || worth_keeping(end - begin, classes_here);
         if (!kept) return histogram_split_into(id, begin, end, all, source, scratch_histogram_, false);
         while (buffers_.size() <= source.buffer) buffers_.push_back(nullptr);
-        if (!buffers_[source.buffer]) {
-            std::lock_guard<std::mutex> lock(sample_.spare_mutex);
-            if (sample_.spare_histograms.empty()) {
-                buffers_[source.buffer] = std::make_unique<HistogramBuffer>();
-            } else {
-                buffers_[source.buffer] = std::move(sample_.spare_histograms.back());
-                sample_.spare_histograms.pop_back();
-            }
-        }
+        if (!buffers_[source.buffer]) buffers_[source.buffer] = sample_.spare_histograms.take();
         return histogram_split_into(id, begin, end, all, source, *buffers_[source.buffer], true);
     }
 
