@@ -572,31 +572,32 @@ private:
             const std::size_t slot = keep ? f : 0;
             std::uint32_t* histogram = &buffer.cells[slot * BinnedFeatures::max_bins * row];
             std::uint32_t* counts = &buffer.counts[slot * BinnedFeatures::max_bins];
+            // Weights are at least one, so a bin is empty when its weight is; the members per bin
+            // are only counted where a minimum leaf above one needs them.
+            const bool counted = min_leaf_ > 1;
             if (derive) {
-                for (std::size_t p = 0; p < count; ++p) {
-                    const std::uint8_t code = codes[members[p]];
-                    histogram[code * row + cell[p]] -= weight[p];
-                    --counts[code];
-                }
+                for (std::size_t p = 0; p < count; ++p) histogram[codes[members[p]] * row + cell[p]] -= weight[p];
+                if (counted)
+                    for (std::size_t p = 0; p < count; ++p) --counts[codes[members[p]]];
             } else {
                 if (keep) {
                     std::fill_n(histogram, bins * row, 0u);
-                    std::fill_n(counts, bins, 0u);
+                    if (counted) std::fill_n(counts, bins, 0u);
                 }
-                for (std::size_t p = 0; p < count; ++p) {
-                    const std::uint8_t code = codes[members[p]];
-                    histogram[code * row + cell[p]] += weight[p];
-                    ++counts[code];
-                }
+                for (std::size_t p = 0; p < count; ++p) histogram[codes[members[p]] * row + cell[p]] += weight[p];
+                if (counted)
+                    for (std::size_t p = 0; p < count; ++p) ++counts[codes[members[p]]];
             }
+            std::uint32_t* const bin_counts = counted ? counts : nullptr;
             if (keep)
-                walk_histogram<false>(f, histogram, counts, bins, row, all, best);
+                walk_histogram<false>(f, histogram, bin_counts, bins, row, all, best);
             else
-                walk_histogram<true>(f, histogram, counts, bins, row, all, best);
+                walk_histogram<true>(f, histogram, bin_counts, bins, row, all, best);
         }
         return best;
     }
 
+    // `counts` (members per bin) may be null when no minimum leaf needs them.
     template <bool Clear>
     void walk_histogram(std::size_t f, std::uint32_t* histogram, std::uint32_t* counts, std::size_t bins,
                         std::size_t row, const Side& all, Split& best) {
@@ -604,14 +605,19 @@ private:
         Sweep sweep{all};
         std::size_t previous = bins;
         for (std::size_t b = 0; b < bins; ++b) {
-            if (counts[b] == 0) continue;
-            if (previous != bins) consider(sweep, f, data_.bins.high(f, previous), data_.bins.low(f, b), best);
+            if (counts && counts[b] == 0) continue;
+            // The left counts move at once; the candidate before this bin needs only the sweep's
+            // totals, which move after it is scored.
             const BinSums sums = move_bin_left<Clear>(histogram + b * row, left_.data(), class_total_.data(), row);
+            if (sums.weight == 0) continue;
+            if (previous != bins) consider(sweep, f, data_.bins.high(f, previous), data_.bins.low(f, b), best);
             sweep.sum_squares += as_double(sums.sum_squares_growth);
             sweep.cross += as_double(sums.cross);
             sweep.weight += as_double(sums.weight);
-            sweep.moved += counts[b];
-            if (Clear) counts[b] = 0;
+            if (counts) {
+                sweep.moved += counts[b];
+                if (Clear) counts[b] = 0;
+            }
             previous = b;
         }
     }
