@@ -176,14 +176,13 @@ BinnedFeatures bin_features(const NormalizedLayer& layer, int max_bins, unsigned
             }
         });
         run_tasks((width + features_per_task - 1) / features_per_task, threads, [&](std::size_t task) {
-            std::unique_ptr<SortBuffers> buffers = spare.take();
+            const SparePool<SortBuffers>::Lease buffers = spare.take();
             if (buffers->items.size() < n) {
                 buffers->items.resize(n);
                 buffers->scratch.resize(n);
             }
             for (std::size_t k = task * features_per_task; k < std::min(width, (task + 1) * features_per_task); ++k)
                 bin_feature(layer, first + k, &keys[k * n], bins_wanted, *buffers, binned);
-            spare.give(std::move(buffers));
         });
     }
     return binned;

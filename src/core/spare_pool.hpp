@@ -12,26 +12,56 @@ namespace sparsity_probe {
 template <class T>
 class SparePool {
 public:
+    // One object held from take() until the lease ends (or is moved from), then kept for the next.
+    class Lease {
+    public:
+        Lease() = default;
+        Lease(Lease&&) noexcept = default;
+        Lease& operator=(Lease&& other) noexcept {
+            if (this != &other) {
+                give_back();
+                pool_ = other.pool_;
+                item_ = std::move(other.item_);
+            }
+            return *this;
+        }
+        ~Lease() { give_back(); }
+
+        T* get() const { return item_.get(); }
+        T& operator*() const { return *item_; }
+        T* operator->() const { return item_.get(); }
+        explicit operator bool() const { return item_ != nullptr; }
+
+    private:
+        friend class SparePool;
+        Lease(SparePool* pool, std::unique_ptr<T> item) : pool_(pool), item_(std::move(item)) {}
+        void give_back() {
+            if (item_) pool_->give(std::move(item_));
+        }
+
+        SparePool* pool_ = nullptr;
+        std::unique_ptr<T> item_;
+    };
+
     // A spare object, or a new default-constructed one when none is left.
-    std::unique_ptr<T> take() {
+    Lease take() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (!spare_.empty()) {
                 std::unique_ptr<T> item = std::move(spare_.back());
                 spare_.pop_back();
-                return item;
+                return Lease(this, std::move(item));
             }
         }
-        return std::make_unique<T>();
+        return Lease(this, std::make_unique<T>());
     }
 
+private:
     void give(std::unique_ptr<T> item) {
-        if (!item) return;
         std::lock_guard<std::mutex> lock(mutex_);
         spare_.push_back(std::move(item));
     }
 
-private:
     std::mutex mutex_;
     std::vector<std::unique_ptr<T>> spare_;
 };

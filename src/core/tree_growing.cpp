@@ -3,9 +3,9 @@
 // larger child derives its own from them by taking out the smaller sibling. Below that, every
 // feature keeps the node's samples as one list ordered by bin code (counting-sorted at the first
 // such node, into a block sized by it); a split partitions each list stably, so children inherit
-// the order and no node above `exact_below` samples sorts anything. Both place candidate thresholds between bins; once a node falls below
-// `exact_below`, its samples' values are sorted within the bins once, and its subtree sweeps
-// exact values the same way. All evaluate the same score from integer class counts, so they
+// the order and no node above `exact_below` samples sorts anything. Both place candidate
+// thresholds between bins; once a node falls below `exact_below`, its samples' values are sorted
+// within the bins once, and its subtree sweeps exact values the same way. All evaluate the same score from integer class counts, so they
 // agree wherever bins hold one value.
 #include <algorithm>
 #include <cmath>
@@ -68,7 +68,7 @@ struct Member {
 struct HistogramBuffer {
     std::size_t classes = 0;
     std::vector<std::uint32_t> cells;
-    std::vector<std::uint32_t> counts;     // distinct members per (feature, bin)
+    std::vector<std::uint32_t> counts;     // distinct members per (feature, bin), for a minimum leaf
     std::vector<std::uint32_t> column_of;  // label -> column
 };
 
@@ -163,9 +163,6 @@ public:
           box_high_(parent.box_high_),
           feature_order_(parent.feature_order_) {}
 
-    ~TreeGrower() {
-        for (auto& buffer : buffers_) sample_.spare_histograms.give(std::move(buffer));
-    }
     TreeGrower& operator=(const TreeGrower&) = delete;
 
     Tree grow() {
@@ -208,23 +205,14 @@ private:
     // below `exact_below` goes straight to the exact columns.
     bool uses_lists() const { return sample_.members.size() >= settings_.exact_below; }
 
-    ListBlock* acquire_lists(std::size_t begin, std::size_t end) {
-        std::unique_ptr<ListBlock> block = sample_.spare_lists.take();
-        block->begin = begin;
-        block->size = end - begin;
-        // Only grown: a block shrunk and grown again would be zeroed again.
-        if (block->entries.size() < block->size * d_) block->entries.resize(block->size * d_);
-        return block.release();
-    }
-
-    void release_lists(ListBlock* block) {
-        sample_.spare_lists.give(std::unique_ptr<ListBlock>(block));
-    }
-
     // Counting-sorts the node's members by bin code into every feature's list slice: once at the
     // first node below the histogram search, whose descendants then partition the lists.
-    ListBlock* fill_lists(std::size_t begin, std::size_t end) {
-        ListBlock* lists = acquire_lists(begin, end);
+    SparePool<ListBlock>::Lease fill_lists(std::size_t begin, std::size_t end) {
+        SparePool<ListBlock>::Lease lists = sample_.spare_lists.take();
+        lists->begin = begin;
+        lists->size = end - begin;
+        // Only grown: a block shrunk and grown again would be zeroed again.
+        if (lists->entries.size() < lists->size * d_) lists->entries.resize(lists->size * d_);
         const std::uint32_t* members = &sample_.members[begin];
         const std::size_t count = end - begin;
         for (std::size_t f = 0; f < d_; ++f) {
@@ -266,16 +254,12 @@ private:
         const bool opens_exact = can_split && exact && !exact_.active;
         // Sweeps and a new exact subtree read the node's lists, which a parent searched with
         // histograms did not partition.
-        // The node that fills lists owns them until its subtree is grown.
-        ListBlock* own_lists = nullptr;
-        if (can_split && !histogram && !exact_.active && !lists && uses_lists()) lists = own_lists = fill_lists(begin, end);
-        struct ReleaseLists {
-            TreeGrower& grower;
-            ListBlock* block;
-            ~ReleaseLists() {
-                if (block) grower.release_lists(block);
-            }
-        } release_own_lists{*this, own_lists};
+        // The node that fills lists holds them until its subtree is grown.
+        SparePool<ListBlock>::Lease own_lists;
+        if (can_split && !histogram && !exact_.active && !lists && uses_lists()) {
+            own_lists = fill_lists(begin, end);
+            lists = own_lists.get();
+        }
         if (opens_exact) open_exact_subtree(begin, end, lists);
         Split split;
         bool kept_histograms = false;
@@ -520,17 +504,19 @@ private:
                           const HistogramSource& source, bool& kept) {
         const std::size_t classes_here = tree_.counts_end(id) - tree_.counts_begin(id);
         kept = source.derive || worth_keeping(end - begin, classes_here);
-        if (!kept) return histogram_split_into(id, begin, end, all, source, scratch_histogram_, false);
-        while (buffers_.size() <= source.buffer) buffers_.push_back(nullptr);
+        if (!kept) return histogram_split_into(id, begin, end, all, source, classes_here, scratch_histogram_, false);
+        while (buffers_.size() <= source.buffer) buffers_.emplace_back();
         if (!buffers_[source.buffer]) buffers_[source.buffer] = sample_.spare_histograms.take();
-        return histogram_split_into(id, begin, end, all, source, *buffers_[source.buffer], true);
+        return histogram_split_into(id, begin, end, all, source, classes_here, *buffers_[source.buffer], true);
     }
 
     // The search into `buffer`: every feature's histograms side by side when they are kept, else
     // one feature's at a time, emptied behind the walk for the next.
     Split histogram_split_into(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all,
-                               const HistogramSource& source, HistogramBuffer& buffer, bool keep) {
-        const std::size_t classes_here = tree_.counts_end(id) - tree_.counts_begin(id);
+                               const HistogramSource& source, std::size_t classes_here, HistogramBuffer& buffer, bool keep) {
+        // Weights are at least one, so a bin is empty when its weight is; the members per bin
+        // are only counted where a minimum leaf above one needs them.
+        const bool counted = min_leaf_ > 1;
         // Columns of classes the node lacks cost the walk as much as present ones: a node with
         // far fewer classes than its ancestor's buffer fills its own.
         const bool derive = source.derive && 4 * buffer.classes <= 5 * classes_here;
@@ -544,7 +530,7 @@ private:
             const std::size_t slots = keep ? d_ : 1;
             const std::size_t cells = slots * BinnedFeatures::max_bins * padded_classes(classes_here);
             if (buffer.cells.size() < cells) buffer.cells.resize(cells);
-            if (buffer.counts.size() < slots * BinnedFeatures::max_bins) buffer.counts.resize(slots * BinnedFeatures::max_bins);
+            if (counted && buffer.counts.size() < slots * BinnedFeatures::max_bins) buffer.counts.resize(slots * BinnedFeatures::max_bins);
         }
         const std::size_t classes = buffer.classes, row = padded_classes(classes);
         class_total_.assign(row, 0);
@@ -571,10 +557,7 @@ private:
             const std::uint8_t* codes = data_.bins.column(f);
             const std::size_t slot = keep ? f : 0;
             std::uint32_t* histogram = &buffer.cells[slot * BinnedFeatures::max_bins * row];
-            std::uint32_t* counts = &buffer.counts[slot * BinnedFeatures::max_bins];
-            // Weights are at least one, so a bin is empty when its weight is; the members per bin
-            // are only counted where a minimum leaf above one needs them.
-            const bool counted = min_leaf_ > 1;
+            std::uint32_t* const counts = counted ? &buffer.counts[slot * BinnedFeatures::max_bins] : nullptr;
             if (derive) {
                 for (std::size_t p = 0; p < count; ++p) histogram[codes[members[p]] * row + cell[p]] -= weight[p];
                 if (counted)
@@ -588,11 +571,10 @@ private:
                 if (counted)
                     for (std::size_t p = 0; p < count; ++p) ++counts[codes[members[p]]];
             }
-            std::uint32_t* const bin_counts = counted ? counts : nullptr;
             if (keep)
-                walk_histogram<false>(f, histogram, bin_counts, bins, row, all, best);
+                walk_histogram<false>(f, histogram, counts, bins, row, all, best);
             else
-                walk_histogram<true>(f, histogram, bin_counts, bins, row, all, best);
+                walk_histogram<true>(f, histogram, counts, bins, row, all, best);
         }
         return best;
     }
@@ -775,7 +757,7 @@ private:
     // over its column and weight.
     std::vector<std::uint32_t> class_total_, left_;
     std::vector<std::uint32_t> node_cell_, node_weight_;
-    std::vector<std::unique_ptr<HistogramBuffer>> buffers_;  // by HistogramSource::buffer
+    std::vector<SparePool<HistogramBuffer>::Lease> buffers_;  // by HistogramSource::buffer
     HistogramBuffer scratch_histogram_;                      // one feature's, when not kept
     std::vector<std::uint32_t> touched_;
     std::vector<double> box_low_, box_high_;
