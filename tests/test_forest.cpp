@@ -137,51 +137,42 @@ void check_tree_against_brute_force(const Problem& p, const Settings& settings, 
     CHECK(internal > 3);
 }
 
-}  // namespace
-
-TEST_CASE("every split of the exact search minimises the squared error (brute force)") {
+// Trees of depth `depth` grown on `seeds` problems (seed 1, 2, …; shape as make_problem), each
+// split checked against the brute-force optimum.
+void check_seeds_against_brute_force(int depth, std::size_t exact_below, std::uint64_t seeds, std::size_t n,
+                                     std::size_t d, int classes, int levels, std::uint64_t tree_seed_base) {
     Settings settings;
-    settings.depth = 6;
-    settings.exact_below = 1u << 30;  // exact sorted search in every node
-    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    settings.depth = depth;
+    settings.exact_below = exact_below;
+    for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
         CAPTURE(seed);
-        check_tree_against_brute_force(make_problem(seed, 60, 4, 3, 7), settings, 100 + seed);
+        check_tree_against_brute_force(make_problem(seed, n, d, classes, levels), settings, tree_seed_base + seed);
     }
 }
 
+}  // namespace
+
+TEST_CASE("every split of the exact search minimises the squared error (brute force)") {
+    // exact_below beyond every node: exact sorted search everywhere
+    check_seeds_against_brute_force(6, 1u << 30, 4, 60, 4, 3, 7, 100);
+}
+
 TEST_CASE("the binned search finds the same optimum when every bin holds one value") {
-    Settings settings;
-    settings.depth = 6;
-    settings.exact_below = 0;  // bins in every node; at most 40 distinct values per feature
-    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
-        CAPTURE(seed);
-        check_tree_against_brute_force(make_problem(seed, 300, 5, 4, 40), settings, 200 + seed);
-    }
+    // bins in every node; at most 40 distinct values per feature
+    check_seeds_against_brute_force(6, 0, 4, 300, 5, 4, 40, 200);
 }
 
 // Nodes with at least 100 samples per class present are searched with class histograms: these
 // layers' upper nodes (about 1,260 distinct samples at the root) take that path.
 TEST_CASE("the histogram search of large nodes finds the same optimum (brute force)") {
-    Settings settings;
-    settings.depth = 5;
-    settings.exact_below = 0;
-    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-        CAPTURE(seed);
-        check_tree_against_brute_force(make_problem(seed, 2000, 4, 3, 40), settings, 300 + seed);
-    }
+    check_seeds_against_brute_force(5, 0, 3, 2000, 4, 3, 40, 300);
 }
 
 // A histogram node with at least 256 samples per class present keeps its histograms, and its
 // larger child derives its own by taking the sibling's members out (left or right child, down a
 // chain of such nodes): 2 classes and about 3,160 distinct samples at the root.
 TEST_CASE("histograms derived from the parent's find the same optimum (brute force)") {
-    Settings settings;
-    settings.depth = 7;
-    settings.exact_below = 0;
-    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-        CAPTURE(seed);
-        check_tree_against_brute_force(make_problem(seed, 5000, 3, 2, 30), settings, 400 + seed);
-    }
+    check_seeds_against_brute_force(7, 0, 3, 5000, 3, 2, 30, 400);
 }
 
 TEST_CASE("histograms, list sweeps and exact search build identical trees on lossless bins") {
