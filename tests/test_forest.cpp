@@ -175,6 +175,12 @@ TEST_CASE("histograms derived from the parent's find the same optimum (brute for
     check_seeds_against_brute_force(7, 0, 3, 5000, 3, 2, 30, 400);
 }
 
+// Nodes of a weight above 16,383 count in 32-bit cells (class_histogram.hpp): about 12,600
+// distinct samples of weight 20,000 at the root, and their children.
+TEST_CASE("histograms of 32-bit cells find the same optimum (brute force)") {
+    check_seeds_against_brute_force(3, 0, 1, 20000, 3, 2, 40, 500);
+}
+
 TEST_CASE("histograms, list sweeps and exact search build identical trees on lossless bins") {
     const Problem p = make_problem(9, 2000, 6, 5, 50);
     const NormalizedLayer normalized(p.layer);
@@ -250,20 +256,26 @@ TEST_CASE("feature subsampling and no-bootstrap sampling are seeded and valid") 
 }
 
 // The histogram walk's step (SSE2 natively, SIMD128 in WebAssembly) against the sums written out,
-// with counts up to the 2^24 a tree can hold, where a 32-bit product would overflow.
-TEST_CASE("one bin moved left: the vector sums equal the scalar ones") {
+// with counts up to the 2^24 a tree can hold, where a 32-bit product would overflow, and on 16-bit
+// cells up to the node weight they serve, where a 16-bit sum would.
+template <class Cell>
+void check_bin_moves(std::uint64_t weight_limit) {
     Random random(77);
-    for (const std::size_t classes : {1, 3, 4, 10, 13}) {
+    for (const std::size_t classes : {1, 3, 4, 8, 10, 13, 17}) {
         CAPTURE(classes);
-        const std::size_t row = padded_classes(classes);
-        REQUIRE(row % 4 == 0);
+        const std::size_t row = padded_classes<Cell>(classes);
+        REQUIRE(row * sizeof(Cell) % 16 == 0);
         for (int trial = 0; trial < 50; ++trial) {
-            const std::uint32_t limit = trial % 2 ? (1u << 24) / 3 : 1000;
-            std::vector<std::uint32_t> w(row, 0), l(row, 0), t(row, 0);
-            for (std::size_t k = 0; k < classes; ++k) {
-                w[k] = static_cast<std::uint32_t>(random.below(limit));
-                l[k] = static_cast<std::uint32_t>(random.below(limit));
-                t[k] = l[k] + w[k] + static_cast<std::uint32_t>(random.below(limit));
+            // The node's weight is shared among its classes, the largest trials at the limit.
+            const std::uint64_t node = trial % 2 ? weight_limit : std::min<std::uint64_t>(weight_limit, 1000 * classes);
+            std::vector<Cell> w(row, 0), l(row, 0), t(row, 0);
+            std::uint64_t left_of_node = node;
+            for (std::size_t k = 0; k < classes && left_of_node > 0; ++k) {
+                const std::uint64_t total = k + 1 == classes ? left_of_node : random.below(left_of_node + 1);
+                left_of_node -= total;
+                t[k] = static_cast<Cell>(total);
+                w[k] = static_cast<Cell>(random.below(total + 1));
+                l[k] = static_cast<Cell>(random.below(total - w[k] + 1));
             }
             std::uint64_t squares = 0, cross = 0, weight = 0;
             for (std::size_t k = 0; k < classes; ++k) {
@@ -272,8 +284,8 @@ TEST_CASE("one bin moved left: the vector sums equal the scalar ones") {
                 cross += std::uint64_t{w[k]} * t[k];
                 weight += w[k];
             }
-            std::vector<std::uint32_t> l_after = l, w_copy = w;
-            for (std::size_t k = 0; k < row; ++k) l_after[k] += w[k];
+            std::vector<Cell> l_after = l, w_copy = w;
+            for (std::size_t k = 0; k < row; ++k) l_after[k] = static_cast<Cell>(l_after[k] + w[k]);
             const BinSums kept = move_bin_left<false>(w_copy.data(), l.data(), t.data(), row);
             CHECK(kept.sum_squares_growth == squares);
             CHECK(kept.cross == cross);
@@ -282,7 +294,12 @@ TEST_CASE("one bin moved left: the vector sums equal the scalar ones") {
             CHECK(w_copy == w);
             const BinSums cleared = move_bin_left<true>(w_copy.data(), l.data(), t.data(), row);
             CHECK(cleared.weight == weight);
-            CHECK(std::all_of(w_copy.begin(), w_copy.end(), [](std::uint32_t v) { return v == 0; }));
+            CHECK(std::all_of(w_copy.begin(), w_copy.end(), [](Cell v) { return v == 0; }));
         }
     }
+}
+
+TEST_CASE("one bin moved left: the vector sums equal the scalar ones") {
+    SUBCASE("32-bit cells") { check_bin_moves<std::uint32_t>(std::uint64_t{1} << 24); }
+    SUBCASE("16-bit cells") { check_bin_moves<std::uint16_t>(narrow_weight_limit); }
 }

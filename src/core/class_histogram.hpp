@@ -5,7 +5,12 @@
 // with T the node's class totals. Every count is a tree's drawn weight, below 2^24 (at most
 // 2^24 samples), so 2 l_k + w_k fits 32 bits, every product fits 64 and the sums are exact in
 // any order: the SIMD paths (SSE2 natively, SIMD128 in WebAssembly) and the scalar one give the
-// same integers. Rows hold a multiple of 4 classes, the padding columns zero.
+// same integers. Rows hold a multiple of 16 bytes of classes, the padding columns zero.
+//
+// Cells of 16 bits serve nodes of weight at most `narrow_weight_limit`: then w, T and 2 l + w
+// stay below 2^15, so the signed 16 x 16 -> 32-bit multiply-adds (pmaddwd, i32x4.dot_i16x8) are
+// exact, pairs of products stay below 2^31 and every sum below 2^30. Twice the classes per
+// vector, and half the bytes to walk and to keep.
 #include <cstddef>
 #include <cstdint>
 
@@ -17,10 +22,13 @@
 
 namespace sparsity_probe {
 
-constexpr std::size_t class_row_multiple = 4;
+constexpr std::uint64_t narrow_weight_limit = (1u << 14) - 1;
 
+// Classes per row: a multiple of one 16-byte vector of cells.
+template <class Cell = std::uint32_t>
 inline std::size_t padded_classes(std::size_t classes) {
-    return (classes + class_row_multiple - 1) / class_row_multiple * class_row_multiple;
+    constexpr std::size_t multiple = 16 / sizeof(Cell);
+    return (classes + multiple - 1) / multiple * multiple;
 }
 
 struct BinSums {
@@ -87,6 +95,66 @@ inline BinSums move_bin_left(std::uint32_t* w, std::uint32_t* l, const std::uint
         sums.cross += wk * total[k];
         sums.weight += wk;
         l[k] += w[k];
+        if (Clear) w[k] = 0;
+    }
+#endif
+    return sums;
+}
+
+// The same step on 16-bit cells (see above for when they are exact).
+template <bool Clear>
+inline BinSums move_bin_left(std::uint16_t* w, std::uint16_t* l, const std::uint16_t* total, std::size_t padded) {
+    BinSums sums;
+#if defined(__SSE2__)
+    __m128i squares = _mm_setzero_si128(), cross = _mm_setzero_si128(), weight = _mm_setzero_si128();
+    const __m128i ones = _mm_set1_epi16(1);
+    for (std::size_t k = 0; k < padded; k += 8) {
+        const __m128i wk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + k));
+        const __m128i lk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(l + k));
+        const __m128i tk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(total + k));
+        const __m128i sk = _mm_add_epi16(_mm_add_epi16(lk, lk), wk);
+        squares = _mm_add_epi32(squares, _mm_madd_epi16(wk, sk));
+        cross = _mm_add_epi32(cross, _mm_madd_epi16(wk, tk));
+        weight = _mm_add_epi32(weight, _mm_madd_epi16(wk, ones));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(l + k), _mm_add_epi16(lk, wk));
+        if (Clear) _mm_storeu_si128(reinterpret_cast<__m128i*>(w + k), _mm_setzero_si128());
+    }
+    // The three sums at once: lanes (squares, cross, weight, 0) after two transposing steps.
+    const __m128i sc_low = _mm_unpacklo_epi32(squares, cross), sc_high = _mm_unpackhi_epi32(squares, cross);
+    const __m128i w0_low = _mm_unpacklo_epi32(weight, _mm_setzero_si128()),
+                  w0_high = _mm_unpackhi_epi32(weight, _mm_setzero_si128());
+    const __m128i sc = _mm_add_epi32(sc_low, sc_high), w0 = _mm_add_epi32(w0_low, w0_high);
+    const __m128i total_lanes = _mm_add_epi32(_mm_unpacklo_epi64(sc, w0), _mm_unpackhi_epi64(sc, w0));
+    sums.sum_squares_growth = static_cast<std::uint32_t>(_mm_cvtsi128_si32(total_lanes));
+    sums.cross = static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_shuffle_epi32(total_lanes, 0x55)));
+    sums.weight = static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_shuffle_epi32(total_lanes, 0xAA)));
+#elif defined(__wasm_simd128__)
+    v128_t squares = wasm_i32x4_splat(0), cross = wasm_i32x4_splat(0), weight = wasm_i32x4_splat(0);
+    const v128_t ones = wasm_i16x8_splat(1);
+    for (std::size_t k = 0; k < padded; k += 8) {
+        const v128_t wk = wasm_v128_load(w + k);
+        const v128_t lk = wasm_v128_load(l + k);
+        const v128_t tk = wasm_v128_load(total + k);
+        const v128_t sk = wasm_i16x8_add(wasm_i16x8_add(lk, lk), wk);
+        squares = wasm_i32x4_add(squares, wasm_i32x4_dot_i16x8(wk, sk));
+        cross = wasm_i32x4_add(cross, wasm_i32x4_dot_i16x8(wk, tk));
+        weight = wasm_i32x4_add(weight, wasm_i32x4_dot_i16x8(wk, ones));
+        wasm_v128_store(l + k, wasm_i16x8_add(lk, wk));
+        if (Clear) wasm_v128_store(w + k, wasm_i16x8_splat(0));
+    }
+    const v128_t sc = wasm_i32x4_add(wasm_i32x4_shuffle(squares, cross, 0, 4, 1, 5), wasm_i32x4_shuffle(squares, cross, 2, 6, 3, 7));
+    const v128_t w0 = wasm_i32x4_add(wasm_i32x4_shuffle(weight, weight, 0, 1, 0, 1), wasm_i32x4_shuffle(weight, weight, 2, 3, 2, 3));
+    // sc = (s0+s2, c0+c2, s1+s3, c1+c3), w0 = (w0+w2, w1+w3, ..)
+    sums.sum_squares_growth = static_cast<std::uint32_t>(wasm_i32x4_extract_lane(sc, 0) + wasm_i32x4_extract_lane(sc, 2));
+    sums.cross = static_cast<std::uint32_t>(wasm_i32x4_extract_lane(sc, 1) + wasm_i32x4_extract_lane(sc, 3));
+    sums.weight = static_cast<std::uint32_t>(wasm_i32x4_extract_lane(w0, 0) + wasm_i32x4_extract_lane(w0, 1));
+#else
+    for (std::size_t k = 0; k < padded; ++k) {
+        const std::uint64_t wk = w[k];
+        sums.sum_squares_growth += wk * (2 * std::uint64_t{l[k]} + wk);
+        sums.cross += wk * total[k];
+        sums.weight += wk;
+        l[k] = static_cast<std::uint16_t>(l[k] + w[k]);
         if (Clear) w[k] = 0;
     }
 #endif

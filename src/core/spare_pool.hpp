@@ -3,6 +3,7 @@
 // blocks touched for the first time cost a page fault per 4 KiB, which on this project's virtual
 // machines is more than the work done on them. Safe to use from several threads; which object a
 // task gets never changes a result, as every user overwrites what it reads.
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -50,6 +51,27 @@ public:
             if (!spare_.empty()) {
                 std::unique_ptr<T> item = std::move(spare_.back());
                 spare_.pop_back();
+                return Lease(this, std::move(item));
+            }
+        }
+        return Lease(this, std::make_unique<T>());
+    }
+
+    // The smallest spare object whose capacity() is at least `needed`, else the largest one (or a
+    // new one): a block grows only when none is large enough, as growing zeroes and touches the
+    // new part.
+    Lease take_fitting(std::size_t needed) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (!spare_.empty()) {
+                auto chosen = spare_.begin();
+                for (auto it = spare_.begin(); it != spare_.end(); ++it) {
+                    const std::size_t have = (*it)->capacity(), best = (*chosen)->capacity();
+                    const bool fits = have >= needed, best_fits = best >= needed;
+                    if (fits ? !best_fits || have < best : !best_fits && have > best) chosen = it;
+                }
+                std::unique_ptr<T> item = std::move(*chosen);
+                spare_.erase(chosen);
                 return Lease(this, std::move(item));
             }
         }

@@ -63,13 +63,24 @@ struct Member {
 // A histogram node's class histograms, kept after its search: a child holding most of its
 // samples gets its own by taking the sibling's members out again (LightGBM's histogram
 // subtraction), which costs a pass over the sibling instead of one over the child. Cell
-// [(f * max_bins + bin) * classes + column] holds the weight of the bin's members of one class;
-// columns number the classes present where the histograms were filled.
+// [(f * max_bins + bin) * row + column] holds the weight of the bin's members of one class;
+// columns number the classes present where the histograms were filled, and rows are padded
+// (class_histogram.hpp). Cells are 16 bits wide where the filling node's weight allows it.
 struct HistogramBuffer {
     std::size_t classes = 0;
+    bool narrow = false;  // which of the two cell vectors is in use
     std::vector<std::uint32_t> cells;
+    std::vector<std::uint16_t> narrow_cells;
     std::vector<std::uint32_t> counts;     // distinct members per (feature, bin), for a minimum leaf
     std::vector<std::uint32_t> column_of;  // label -> column
+
+    template <class Cell>
+    std::vector<Cell>& cells_of() {
+        if constexpr (sizeof(Cell) == 2)
+            return narrow_cells;
+        else
+            return cells;
+    }
 };
 
 // Per-feature lists of the subtree below one node, the first below the histogram search: for
@@ -81,9 +92,18 @@ struct ListBlock {
     std::size_t begin = 0, size = 0;
     std::vector<std::uint32_t> entries;
 
+    std::size_t capacity() const { return entries.size(); }
     std::uint32_t* slice(std::size_t feature, std::size_t node_begin) {
         return &entries[feature * size + (node_begin - begin)];
     }
+};
+
+// The columns of an open exact subtree (see TreeGrower::open_exact_subtree), by feature.
+struct ExactColumns {
+    std::vector<double> values, row_values, scratch_values;
+    std::vector<std::uint32_t> locals, scratch_locals;
+
+    std::size_t capacity() const { return locals.size(); }
 };
 
 // The tree's drawn sample and the per-feature lists, shared by the growers of its subtrees: each
@@ -99,6 +119,7 @@ struct DrawnSample {
     // the first time costs more than the search it serves (a page fault per 4 KiB).
     SparePool<HistogramBuffer> spare_histograms;
     SparePool<ListBlock> spare_lists;
+    SparePool<ExactColumns> spare_exact;  // forked growers open most exact subtrees
 };
 
 namespace {
@@ -208,7 +229,7 @@ private:
     // Counting-sorts the node's members by bin code into every feature's list slice: once at the
     // first node below the histogram search, whose descendants then partition the lists.
     SparePool<ListBlock>::Lease fill_lists(std::size_t begin, std::size_t end) {
-        SparePool<ListBlock>::Lease lists = sample_.spare_lists.take();
+        SparePool<ListBlock>::Lease lists = sample_.spare_lists.take_fitting((end - begin) * d_);
         lists->begin = begin;
         lists->size = end - begin;
         // Only grown: a block shrunk and grown again would be zeroed again.
@@ -266,7 +287,7 @@ private:
         if (can_split) split = best_split(id, begin, end, all, exact, histogram, source, kept_histograms, lists);
         if (!split.found) {
             tree_.nodes[id].subtree_end = id + 1;
-            if (opens_exact) exact_.active = false;
+            if (opens_exact) exact_.release();
             return;
         }
 
@@ -285,7 +306,7 @@ private:
         const std::size_t larger_count = std::max(middle - begin, end - middle);
         const bool left_larger = middle - begin >= end - middle;
         const bool hand_down = kept_histograms && depth + 1 < static_cast<std::uint32_t>(settings_.depth) &&
-                               worth_keeping(larger_count, buffers_[source.buffer]->classes);
+                               worth_keeping(larger_count, buffers_[source.buffer]->classes, buffers_[source.buffer]->narrow);
         const std::size_t sibling_begin = left_larger ? middle : begin, sibling_end = left_larger ? end : middle;
         const HistogramSource to_larger{source.buffer, true, sample_.members.data() + sibling_begin, sibling_end - sibling_begin};
 
@@ -350,7 +371,7 @@ private:
             grow_node(middle, end, depth + 1, id, right_log_volume, children_lists, right_source);
             box_low_[f] = low;
         }
-        if (opens_exact) exact_.active = false;
+        if (opens_exact) exact_.release();
 
         TreeNode& node = tree_.nodes[id];
         node.left = left;
@@ -495,32 +516,59 @@ private:
     // a bin-ordered list, so both choose the same split; a node searched this way partitions no
     // lists, and a descendant that sweeps fills its own. The histograms stay in the buffer for
     // the larger child.
-    bool worth_keeping(std::size_t count, std::size_t classes) const {
+    bool worth_keeping(std::size_t count, std::size_t classes, bool narrow) const {
+        const std::size_t cell_bytes = narrow ? sizeof(std::uint16_t) : sizeof(std::uint32_t);
         return tries_ == d_ && count >= BinnedFeatures::max_bins * classes &&
-               d_ * BinnedFeatures::max_bins * classes * sizeof(std::uint32_t) <= max_histogram_buffer_bytes;
+               d_ * BinnedFeatures::max_bins * classes * cell_bytes <= max_histogram_buffer_bytes;
     }
 
     Split histogram_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all,
                           const HistogramSource& source, bool& kept) {
         const std::size_t classes_here = tree_.counts_end(id) - tree_.counts_begin(id);
-        kept = source.derive || worth_keeping(end - begin, classes_here);
-        if (!kept) return histogram_split_into(id, begin, end, all, source, classes_here, scratch_histogram_, false);
-        while (buffers_.size() <= source.buffer) buffers_.emplace_back();
-        if (!buffers_[source.buffer]) buffers_[source.buffer] = sample_.spare_histograms.take();
-        return histogram_split_into(id, begin, end, all, source, classes_here, *buffers_[source.buffer], true);
+        const bool narrow_fill = all.weight <= narrow_weight_limit;
+        kept = source.derive || worth_keeping(end - begin, classes_here, narrow_fill);
+        HistogramBuffer* buffer = &scratch_histogram_;
+        if (kept) {
+            while (buffers_.size() <= source.buffer) buffers_.emplace_back();
+            if (!buffers_[source.buffer]) buffers_[source.buffer] = sample_.spare_histograms.take();
+            buffer = buffers_[source.buffer].get();
+        }
+        // Columns of classes the node lacks cost the walk as much as present ones: a node with
+        // far fewer classes than its ancestor's buffer fills its own. Derived histograms keep
+        // their parent's cells.
+        const bool derive = source.derive && 4 * buffer->classes <= 5 * classes_here;
+        if (derive ? buffer->narrow : narrow_fill)
+            return histogram_split_into<std::uint16_t>(id, begin, end, all, source, classes_here, *buffer, kept, derive);
+        return histogram_split_into<std::uint32_t>(id, begin, end, all, source, classes_here, *buffer, kept, derive);
+    }
+
+    template <class Cell>
+    std::vector<Cell>& class_arrays(bool left) {
+        if constexpr (sizeof(Cell) == 2)
+            return left ? narrow_left_ : narrow_total_;
+        else
+            return left ? left_ : class_total_;
     }
 
     // The search into `buffer`: every feature's histograms side by side when they are kept, else
     // one feature's at a time, emptied behind the walk for the next.
+    template <class Cell>
     Split histogram_split_into(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all,
-                               const HistogramSource& source, std::size_t classes_here, HistogramBuffer& buffer, bool keep) {
+                               const HistogramSource& source, std::size_t classes_here, HistogramBuffer& buffer, bool keep,
+                               bool derive) {
         // Weights are at least one, so a bin is empty when its weight is; the members per bin
         // are only counted where a minimum leaf above one needs them.
         const bool counted = min_leaf_ > 1;
-        // Columns of classes the node lacks cost the walk as much as present ones: a node with
-        // far fewer classes than its ancestor's buffer fills its own.
-        const bool derive = source.derive && 4 * buffer.classes <= 5 * classes_here;
+        std::vector<Cell>& cells = buffer.cells_of<Cell>();
         if (!derive) {
+            // A kept buffer holds one width of cells at a time (a one-feature scratch may hold both).
+            if (keep && buffer.narrow != (sizeof(Cell) == 2)) {
+                if constexpr (sizeof(Cell) == 2)
+                    std::vector<std::uint32_t>().swap(buffer.cells);
+                else
+                    std::vector<std::uint16_t>().swap(buffer.narrow_cells);
+            }
+            buffer.narrow = sizeof(Cell) == 2;
             buffer.classes = classes_here;
             buffer.column_of.resize(data_.targets.classes());
             std::size_t column = 0;
@@ -528,14 +576,15 @@ private:
                 buffer.column_of[c->label] = static_cast<std::uint32_t>(column++);
             // Only grown, never shrunk: a one-feature scratch stays empty between searches.
             const std::size_t slots = keep ? d_ : 1;
-            const std::size_t cells = slots * BinnedFeatures::max_bins * padded_classes(classes_here);
-            if (buffer.cells.size() < cells) buffer.cells.resize(cells);
+            const std::size_t size = slots * BinnedFeatures::max_bins * padded_classes<Cell>(classes_here);
+            if (cells.size() < size) cells.resize(size);
             if (counted && buffer.counts.size() < slots * BinnedFeatures::max_bins) buffer.counts.resize(slots * BinnedFeatures::max_bins);
         }
-        const std::size_t classes = buffer.classes, row = padded_classes(classes);
-        class_total_.assign(row, 0);
+        const std::size_t classes = buffer.classes, row = padded_classes<Cell>(classes);
+        std::vector<Cell>& class_total = class_arrays<Cell>(false);
+        class_total.assign(row, 0);
         for (const ClassCount* c = tree_.counts_begin(id); c != tree_.counts_end(id); ++c)
-            class_total_[buffer.column_of[c->label]] = c->weight;
+            class_total[buffer.column_of[c->label]] = static_cast<Cell>(c->weight);
         // The members passed over: the node's own, or the sibling's to take out.
         const std::uint32_t* members = derive ? source.sibling : &sample_.members[begin];
         const std::size_t count = derive ? source.sibling_count : end - begin;
@@ -546,7 +595,7 @@ private:
             node_cell_[p] = buffer.column_of[member.label];
             node_weight_[p] = member.weight;
         }
-        left_.resize(row);
+        class_arrays<Cell>(true).resize(row);
         const std::uint32_t* cell = node_cell_.data();
         const std::uint32_t* weight = node_weight_.data();
         Split best;
@@ -556,18 +605,20 @@ private:
             if (bins < 2) continue;
             const std::uint8_t* codes = data_.bins.column(f);
             const std::size_t slot = keep ? f : 0;
-            std::uint32_t* histogram = &buffer.cells[slot * BinnedFeatures::max_bins * row];
+            Cell* histogram = &cells[slot * BinnedFeatures::max_bins * row];
             std::uint32_t* const counts = counted ? &buffer.counts[slot * BinnedFeatures::max_bins] : nullptr;
             if (derive) {
-                for (std::size_t p = 0; p < count; ++p) histogram[codes[members[p]] * row + cell[p]] -= weight[p];
+                for (std::size_t p = 0; p < count; ++p)
+                    histogram[codes[members[p]] * row + cell[p]] = static_cast<Cell>(histogram[codes[members[p]] * row + cell[p]] - weight[p]);
                 if (counted)
                     for (std::size_t p = 0; p < count; ++p) --counts[codes[members[p]]];
             } else {
                 if (keep) {
-                    std::fill_n(histogram, bins * row, 0u);
+                    std::fill_n(histogram, bins * row, Cell{0});
                     if (counted) std::fill_n(counts, bins, 0u);
                 }
-                for (std::size_t p = 0; p < count; ++p) histogram[codes[members[p]] * row + cell[p]] += weight[p];
+                for (std::size_t p = 0; p < count; ++p)
+                    histogram[codes[members[p]] * row + cell[p]] = static_cast<Cell>(histogram[codes[members[p]] * row + cell[p]] + weight[p]);
                 if (counted)
                     for (std::size_t p = 0; p < count; ++p) ++counts[codes[members[p]]];
             }
@@ -580,17 +631,19 @@ private:
     }
 
     // `counts` (members per bin) may be null when no minimum leaf needs them.
-    template <bool Clear>
-    void walk_histogram(std::size_t f, std::uint32_t* histogram, std::uint32_t* counts, std::size_t bins,
+    template <bool Clear, class Cell>
+    void walk_histogram(std::size_t f, Cell* histogram, std::uint32_t* counts, std::size_t bins,
                         std::size_t row, const Side& all, Split& best) {
-        std::fill(left_.begin(), left_.end(), 0u);
+        std::vector<Cell>& left = class_arrays<Cell>(true);
+        const Cell* class_total = class_arrays<Cell>(false).data();
+        std::fill(left.begin(), left.end(), Cell{0});
         Sweep sweep{all};
         std::size_t previous = bins;
         for (std::size_t b = 0; b < bins; ++b) {
             if (counts && counts[b] == 0) continue;
             // The left counts move at once; the candidate before this bin needs only the sweep's
             // totals, which move after it is scored.
-            const BinSums sums = move_bin_left<Clear>(histogram + b * row, left_.data(), class_total_.data(), row);
+            const BinSums sums = move_bin_left<Clear>(histogram + b * row, left.data(), class_total, row);
             if (sums.weight == 0) continue;
             if (previous != bins) consider(sweep, f, data_.bins.high(f, previous), data_.bins.low(f, b), best);
             sweep.sum_squares += as_double(sums.sum_squares_growth);
@@ -608,8 +661,8 @@ private:
     void exact_search(std::size_t f, std::size_t begin, std::size_t end, const Side& all, Split& best) {
         const std::size_t count = end - begin;
         const std::size_t offset = f * exact_.size + (begin - exact_.begin);
-        const double* values = &exact_.values[offset];
-        const std::uint32_t* locals = &exact_.locals[offset];
+        const double* values = &exact_.columns->values[offset];
+        const std::uint32_t* locals = &exact_.columns->locals[offset];
         if (values[0] == values[count - 1]) return;
         Sweep sweep{all};
         const Member* member = sample_.member.data();
@@ -668,27 +721,29 @@ private:
         exact_.active = true;
         exact_.begin = begin;
         exact_.size = count;
+        exact_.columns = sample_.spare_exact.take_fitting(count * d_);
+        ExactColumns& columns = *exact_.columns;
         // Only grown: shrinking and growing again would zero them again.
         const auto at_least = [](auto& column, std::size_t size) {
             if (column.size() < size) column.resize(size);
         };
-        at_least(exact_.values, count * d_);
-        at_least(exact_.locals, count * d_);
-        at_least(exact_.scratch_values, count);
-        at_least(exact_.scratch_locals, count);
+        at_least(columns.values, count * d_);
+        at_least(columns.locals, count * d_);
+        at_least(columns.scratch_values, count);
+        at_least(columns.scratch_locals, count);
         // Row by row, because the layer is stored sample-major: row_values[f * count + p] is the
         // value of feature f of the p-th member of the node.
-        at_least(exact_.row_values, count * d_);
+        at_least(columns.row_values, count * d_);
         for (std::size_t p = 0; p < count; ++p) {
             const std::uint32_t i = sample_.members[begin + p];
             sample_.position_of[sample_.local_of[i]] = static_cast<std::uint32_t>(p);
-            for (std::size_t f = 0; f < d_; ++f) exact_.row_values[f * count + p] = data_.layer(i, f);
+            for (std::size_t f = 0; f < d_; ++f) columns.row_values[f * count + p] = data_.layer(i, f);
         }
         const bool from_lists = lists != nullptr;
         for (std::size_t f = 0; f < d_; ++f) {
-            double* values = &exact_.values[f * count];
-            std::uint32_t* locals = &exact_.locals[f * count];
-            const double* row_values = &exact_.row_values[f * count];
+            double* values = &columns.values[f * count];
+            std::uint32_t* locals = &columns.locals[f * count];
+            const double* row_values = &columns.row_values[f * count];
             for (std::size_t j = 0; j < count; ++j) {
                 const std::uint32_t local =
                     from_lists ? local_of_entry(lists->slice(f, begin)[j]) : sample_.local_of[sample_.members[begin + j]];
@@ -714,12 +769,13 @@ private:
     // The exact columns' counterpart of partition_lists.
     void partition_exact_columns(std::size_t begin, std::size_t middle, std::size_t end) {
         const std::size_t count = end - begin;
+        ExactColumns& columns = *exact_.columns;
         for (std::size_t f = 0; f < d_; ++f) {
             const std::size_t offset = f * exact_.size + (begin - exact_.begin);
-            double* values = &exact_.values[offset];
-            std::uint32_t* locals = &exact_.locals[offset];
-            double* scratch_values = exact_.scratch_values.data();
-            std::uint32_t* scratch_locals = exact_.scratch_locals.data();
+            double* values = &columns.values[offset];
+            std::uint32_t* locals = &columns.locals[offset];
+            double* scratch_values = columns.scratch_values.data();
+            std::uint32_t* scratch_locals = columns.scratch_locals.data();
             std::size_t left = 0, right = 0;
             for (std::size_t j = 0; j < count; ++j) {
                 const std::uint32_t local = locals[j];
@@ -732,8 +788,8 @@ private:
                 left += to_left;
                 right += 1 - to_left;
             }
-            std::copy_n(exact_.scratch_values.begin(), right, values + left);
-            std::copy_n(exact_.scratch_locals.begin(), right, locals + left);
+            std::copy_n(columns.scratch_values.begin(), right, values + left);
+            std::copy_n(columns.scratch_locals.begin(), right, locals + left);
         }
         (void)middle;
     }
@@ -756,6 +812,7 @@ private:
     // Histogram search: the node's class totals and left counts by column, and per member passed
     // over its column and weight.
     std::vector<std::uint32_t> class_total_, left_;
+    std::vector<std::uint16_t> narrow_total_, narrow_left_;
     std::vector<std::uint32_t> node_cell_, node_weight_;
     std::vector<SparePool<HistogramBuffer>::Lease> buffers_;  // by HistogramSource::buffer
     HistogramBuffer scratch_histogram_;                      // one feature's, when not kept
@@ -764,14 +821,17 @@ private:
     std::vector<std::uint32_t> feature_order_;
 
     // The open exact subtree: sample_.members[begin, begin + size) in value order per feature. Column f
-    // occupies [f * size, (f + 1) * size); a node's slice of it holds its own members.
+    // occupies [f * size, (f + 1) * size); a node's slice of it holds its own members. The columns
+    // go back to the tree's pool when the subtree is grown, for the next one of any grower.
     struct ExactSubtree {
         bool active = false;
         std::size_t begin = 0, size = 0;
-        std::vector<double> values, row_values, scratch_values;
-        std::vector<std::uint32_t> locals, scratch_locals;
+        SparePool<ExactColumns>::Lease columns;
 
-        void release() { *this = ExactSubtree{}; }
+        void release() {
+            active = false;
+            columns = {};
+        }
     } exact_;
 };
 
