@@ -14,6 +14,7 @@
 #include "sparsity_probe/forest.hpp"
 #include "sparsity_probe/random.hpp"
 #include "class_histogram.hpp"
+#include "scratch_array.hpp"
 #include "spare_pool.hpp"
 #include "task_pool.hpp"
 #include "sparsity_probe/portable_math.hpp"
@@ -90,7 +91,7 @@ struct HistogramBuffer {
 // that the block stays small where large nodes search histograms.
 struct ListBlock {
     std::size_t begin = 0, size = 0;
-    std::vector<std::uint32_t> entries;
+    ScratchArray<std::uint32_t> entries;
 
     std::size_t capacity() const { return entries.size(); }
     std::uint32_t* slice(std::size_t feature, std::size_t node_begin) {
@@ -100,8 +101,8 @@ struct ListBlock {
 
 // The columns of an open exact subtree (see TreeGrower::open_exact_subtree), by feature.
 struct ExactColumns {
-    std::vector<double> values, row_values, scratch_values;
-    std::vector<std::uint32_t> locals, scratch_locals;
+    ScratchArray<double> values, row_values, scratch_values;
+    ScratchArray<std::uint32_t> locals, scratch_locals;
 
     std::size_t capacity() const { return locals.size(); }
 };
@@ -232,8 +233,7 @@ private:
         SparePool<ListBlock>::Lease lists = sample_.spare_lists.take_fitting((end - begin) * d_);
         lists->begin = begin;
         lists->size = end - begin;
-        // Only grown: a block shrunk and grown again would be zeroed again.
-        if (lists->entries.size() < lists->size * d_) lists->entries.resize(lists->size * d_);
+        lists->entries.grow_to(lists->size * d_);
         const std::uint32_t* members = &sample_.members[begin];
         const std::size_t count = end - begin;
         for (std::size_t f = 0; f < d_; ++f) {
@@ -723,17 +723,13 @@ private:
         exact_.size = count;
         exact_.columns = sample_.spare_exact.take_fitting(count * d_);
         ExactColumns& columns = *exact_.columns;
-        // Only grown: shrinking and growing again would zero them again.
-        const auto at_least = [](auto& column, std::size_t size) {
-            if (column.size() < size) column.resize(size);
-        };
-        at_least(columns.values, count * d_);
-        at_least(columns.locals, count * d_);
-        at_least(columns.scratch_values, count);
-        at_least(columns.scratch_locals, count);
+        columns.values.grow_to(count * d_);
+        columns.locals.grow_to(count * d_);
+        columns.scratch_values.grow_to(count);
+        columns.scratch_locals.grow_to(count);
         // Row by row, because the layer is stored sample-major: row_values[f * count + p] is the
         // value of feature f of the p-th member of the node.
-        at_least(columns.row_values, count * d_);
+        columns.row_values.grow_to(count * d_);
         for (std::size_t p = 0; p < count; ++p) {
             const std::uint32_t i = sample_.members[begin + p];
             sample_.position_of[sample_.local_of[i]] = static_cast<std::uint32_t>(p);
@@ -788,8 +784,8 @@ private:
                 left += to_left;
                 right += 1 - to_left;
             }
-            std::copy_n(columns.scratch_values.begin(), right, values + left);
-            std::copy_n(columns.scratch_locals.begin(), right, locals + left);
+            std::copy_n(columns.scratch_values.data(), right, values + left);
+            std::copy_n(columns.scratch_locals.data(), right, locals + left);
         }
         (void)middle;
     }
