@@ -517,9 +517,10 @@ private:
     // lists, and a descendant that sweeps fills its own. The histograms stay in the buffer for
     // the larger child.
     bool worth_keeping(std::size_t count, std::size_t classes, bool narrow) const {
-        const std::size_t cell_bytes = narrow ? sizeof(std::uint16_t) : sizeof(std::uint32_t);
+        const std::size_t row_bytes = narrow ? padded_classes<std::uint16_t>(classes) * sizeof(std::uint16_t)
+                                             : padded_classes<std::uint32_t>(classes) * sizeof(std::uint32_t);
         return tries_ == d_ && count >= BinnedFeatures::max_bins * classes &&
-               d_ * BinnedFeatures::max_bins * classes * cell_bytes <= max_histogram_buffer_bytes;
+               d_ * BinnedFeatures::max_bins * row_bytes <= max_histogram_buffer_bytes;
     }
 
     Split histogram_split(std::uint32_t id, std::size_t begin, std::size_t end, const Side& all,
