@@ -35,6 +35,21 @@ struct BinSums {
     std::uint64_t sum_squares_growth = 0, cross = 0, weight = 0;
 };
 
+// The step written out, for targets without either vector extension.
+template <bool Clear, class Cell>
+inline BinSums move_bin_left_scalar(Cell* w, Cell* l, const Cell* total, std::size_t padded) {
+    BinSums sums;
+    for (std::size_t k = 0; k < padded; ++k) {
+        const std::uint64_t wk = w[k];
+        sums.sum_squares_growth += wk * (2 * std::uint64_t{l[k]} + wk);
+        sums.cross += wk * total[k];
+        sums.weight += wk;
+        l[k] = static_cast<Cell>(l[k] + w[k]);
+        if (Clear) w[k] = 0;
+    }
+    return sums;
+}
+
 // l += w over a row of `padded` classes and returns the sums above; with `Clear`, w is zeroed
 // behind (the walk leaves a one-feature scratch histogram empty for the next feature).
 template <bool Clear>
@@ -89,14 +104,7 @@ inline BinSums move_bin_left(std::uint32_t* w, std::uint32_t* l, const std::uint
                   static_cast<std::uint32_t>(wasm_i32x4_extract_lane(weight, 2)) +
                   static_cast<std::uint32_t>(wasm_i32x4_extract_lane(weight, 3));
 #else
-    for (std::size_t k = 0; k < padded; ++k) {
-        const std::uint64_t wk = w[k];
-        sums.sum_squares_growth += wk * (2 * std::uint64_t{l[k]} + wk);
-        sums.cross += wk * total[k];
-        sums.weight += wk;
-        l[k] += w[k];
-        if (Clear) w[k] = 0;
-    }
+    sums = move_bin_left_scalar<Clear>(w, l, total, padded);
 #endif
     return sums;
 }
@@ -149,14 +157,7 @@ inline BinSums move_bin_left(std::uint16_t* w, std::uint16_t* l, const std::uint
     sums.cross = static_cast<std::uint32_t>(wasm_i32x4_extract_lane(sc, 1) + wasm_i32x4_extract_lane(sc, 3));
     sums.weight = static_cast<std::uint32_t>(wasm_i32x4_extract_lane(w0, 0) + wasm_i32x4_extract_lane(w0, 1));
 #else
-    for (std::size_t k = 0; k < padded; ++k) {
-        const std::uint64_t wk = w[k];
-        sums.sum_squares_growth += wk * (2 * std::uint64_t{l[k]} + wk);
-        sums.cross += wk * total[k];
-        sums.weight += wk;
-        l[k] = static_cast<std::uint16_t>(l[k] + w[k]);
-        if (Clear) w[k] = 0;
-    }
+    sums = move_bin_left_scalar<Clear>(w, l, total, padded);
 #endif
     return sums;
 }

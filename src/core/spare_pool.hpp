@@ -46,30 +46,32 @@ public:
 
     // A spare object, or a new default-constructed one when none is left.
     Lease take() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (!spare_.empty()) {
-                std::unique_ptr<T> item = std::move(spare_.back());
-                spare_.pop_back();
-                return Lease(this, std::move(item));
-            }
-        }
-        return Lease(this, std::make_unique<T>());
+        return take_chosen([](auto, auto last) { return last - 1; });
     }
 
     // The smallest spare object whose capacity() is at least `needed`, else the largest one (or a
     // new one): a block grows only when none is large enough, as growing zeroes and touches the
     // new part.
     Lease take_fitting(std::size_t needed) {
+        return take_chosen([needed](auto first, auto last) {
+            auto chosen = first;
+            for (auto it = first; it != last; ++it) {
+                const std::size_t have = (*it)->capacity(), best = (*chosen)->capacity();
+                const bool fits = have >= needed, best_fits = best >= needed;
+                if (fits ? !best_fits || have < best : !best_fits && have > best) chosen = it;
+            }
+            return chosen;
+        });
+    }
+
+private:
+    // The spare object `choose(begin, end)` picks among the spares, or a new one when none is left.
+    template <class Choose>
+    Lease take_chosen(Choose choose) {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (!spare_.empty()) {
-                auto chosen = spare_.begin();
-                for (auto it = spare_.begin(); it != spare_.end(); ++it) {
-                    const std::size_t have = (*it)->capacity(), best = (*chosen)->capacity();
-                    const bool fits = have >= needed, best_fits = best >= needed;
-                    if (fits ? !best_fits || have < best : !best_fits && have > best) chosen = it;
-                }
+                const auto chosen = choose(spare_.begin(), spare_.end());
                 std::unique_ptr<T> item = std::move(*chosen);
                 spare_.erase(chosen);
                 return Lease(this, std::move(item));
@@ -78,7 +80,6 @@ public:
         return Lease(this, std::make_unique<T>());
     }
 
-private:
     void give(std::unique_ptr<T> item) {
         std::lock_guard<std::mutex> lock(mutex_);
         spare_.push_back(std::move(item));

@@ -609,8 +609,10 @@ private:
             Cell* histogram = &cells[slot * BinnedFeatures::max_bins * row];
             std::uint32_t* const counts = counted ? &buffer.counts[slot * BinnedFeatures::max_bins] : nullptr;
             if (derive) {
-                for (std::size_t p = 0; p < count; ++p)
-                    histogram[codes[members[p]] * row + cell[p]] = static_cast<Cell>(histogram[codes[members[p]] * row + cell[p]] - weight[p]);
+                for (std::size_t p = 0; p < count; ++p) {
+                    Cell& c = histogram[codes[members[p]] * row + cell[p]];
+                    c = static_cast<Cell>(c - weight[p]);
+                }
                 if (counted)
                     for (std::size_t p = 0; p < count; ++p) --counts[codes[members[p]]];
             } else {
@@ -618,8 +620,10 @@ private:
                     std::fill_n(histogram, bins * row, Cell{0});
                     if (counted) std::fill_n(counts, bins, 0u);
                 }
-                for (std::size_t p = 0; p < count; ++p)
-                    histogram[codes[members[p]] * row + cell[p]] = static_cast<Cell>(histogram[codes[members[p]] * row + cell[p]] + weight[p]);
+                for (std::size_t p = 0; p < count; ++p) {
+                    Cell& c = histogram[codes[members[p]] * row + cell[p]];
+                    c = static_cast<Cell>(c + weight[p]);
+                }
                 if (counted)
                     for (std::size_t p = 0; p < count; ++p) ++counts[codes[members[p]]];
             }
