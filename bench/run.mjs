@@ -133,14 +133,16 @@ function nativeRun(folder, name, threads) {
   return { seconds: layer.seconds, wall, peak_bytes: rss * 1024, layer };
 }
 
-function wasmRun(folder, name, build) {
+// `fresh`: the module's first analysis without the start-up warm-up the worker runs, and only that.
+function wasmRun(folder, name, build, fresh = false) {
   const args = ['-f', '%e %M', process.execPath, path.join(root, 'bench/wasm_probe.mjs'), build, folder, name, '--dir', wasmDir];
   if (build === 'threads') args.push('--threads', String(wasmThreads));
+  if (fresh) args.push('--no-warm-up', '--cold-only');
   const result = run('/usr/bin/time', args);
   const [wall] = result.stderr.trim().split('\n').pop().trim().split(/\s+/).map(Number);
   const report = JSON.parse(result.stdout.trim().split('\n').pop());
   return {
-    seconds: report.seconds, warm_seconds: report.warm_seconds, wall, heap_bytes: report.heap_bytes,
+    seconds: report.seconds, warm_seconds: report.warm_seconds, warm_up_seconds: report.warm_up_seconds, wall, heap_bytes: report.heap_bytes,
     rss_bytes: report.max_rss_kib * 1024, layer: report.layer,
   };
 }
@@ -165,7 +167,7 @@ function workload(id) {
   }
   // Round-robin, so that a change in the machine's load touches every configuration alike. A run
   // that fails (a build in flux, out of memory) is reported, not fatal.
-  const runs = { native: [], native1: [], threads: [], single: [] };
+  const runs = { native: [], native1: [], threads: [], single: [], fresh: [] };
   const errors = {};
   const attempt = (key, measure) => {
     try {
@@ -176,11 +178,12 @@ function workload(id) {
     }
   };
   for (let r = 0; r < repeats; ++r) {
-    log(`${id}: native (all cores), native (1 thread), wasm threads, wasm single: round ${r + 1}/${repeats}`);
+    log(`${id}: native (all cores), native (1 thread), wasm threads, wasm single, wasm threads without warm-up: round ${r + 1}/${repeats}`);
     attempt('native', () => nativeRun(folder, id, 0));
     attempt('native1', () => nativeRun(folder, id, 1));
     attempt('threads', () => wasmRun(folder, id, 'threads'));
     attempt('single', () => wasmRun(folder, id, 'single'));
+    attempt('fresh', () => wasmRun(folder, id, 'threads', true));
   }
   const reference = (runs.native[0] || runs.native1[0] || {}).layer;
   if (!reference) throw new Error(`${id}: every native run failed: ${errors.native}`);
@@ -197,6 +200,7 @@ function workload(id) {
     seconds: list.length ? median(list.map((m) => m.seconds)) : NaN,
     warm: list.length && list.every((m) => typeof m.warm_seconds === 'number') ? median(list.map((m) => m.warm_seconds)) : NaN,
     wall: list.length ? median(list.map((m) => m.wall)) : NaN,
+    warm_up: list.length && list.every((m) => typeof m.warm_up_seconds === 'number') ? median(list.map((m) => m.warm_up_seconds)) : NaN,
     all: list.map((m) => m.seconds),
   });
   const result = {
@@ -210,11 +214,13 @@ function workload(id) {
     native1: { ...summary(runs.native1), peak_bytes: largest(runs.native1, 'peak_bytes') },
     threads: { ...summary(runs.threads), heap_bytes: largest(runs.threads, 'heap_bytes'), rss_bytes: largest(runs.threads, 'rss_bytes') },
     single: { ...summary(runs.single), heap_bytes: largest(runs.single, 'heap_bytes'), rss_bytes: largest(runs.single, 'rss_bytes') },
+    fresh: summary(runs.fresh),
     same, same_alpha: sameAlpha, diffs, errors, repeats,
   };
   result.ratios = {
     sklearn_native: result.sklearn.seconds / result.native.seconds,
     threads_native: result.threads.seconds / result.native.seconds,
+    fresh_native: result.fresh.seconds / result.native.seconds,
     single_native1: result.single.seconds / result.native1.seconds,
     threads_native_warm: result.threads.warm / result.native.seconds,
     single_native1_warm: result.single.warm / result.native1.seconds,
@@ -323,7 +329,8 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
   push('- **Probe time** (native and WebAssembly alike): the `"seconds"` the results document reports for the layer — the whole probe of the layer (normalisation, binning, forest, wavelets, τ-curve, α\\*, M-term), ' +
        'not reading the file, starting the process or instantiating the module. The process wall times (which include those) are in a second table.');
   push(`- **native**: build/bin/sparsity-probe with its default thread count (all ${info.hardware_threads} cores); **native 1t**: \`--threads 1\`.`);
-  push(`- **wasm threads** / **wasm single**: build/wasm/sparsity-probe-{threads,single} (copied with the CLI to bench/data/snapshot/ right after building, so that a rebuild during the run cannot touch what is measured) loaded in Node by bench/wasm_probe.mjs (threads build with a pool of ${wasmThreads}, as \`createProbe\` gives Node), the layer staged into the module's heap from the same .npy files and analysed twice in that module (cold, then warm).`);
+  push(`- **wasm threads** / **wasm single**: build/wasm/sparsity-probe-{threads,single} (copied with the CLI to bench/data/snapshot/ right after building, so that a rebuild during the run cannot touch what is measured) loaded in Node by bench/wasm_probe.mjs (threads build with a pool of ${wasmThreads}, as \`createProbe\` gives Node), the module first runs the warm-up that the worker of src/js (and so the web page) runs when it starts (\`warmUp()\`: the probe of a 2,000 × 128 synthetic layer, so that V8 compiles the hot code to its optimised tier before the first real layer), then the layer is staged into the module's heap from the same .npy files and analysed twice in that module (first, then again). ` +
+       '**wasm threads, no warm-up**: a fresh threads module\'s first analysis with that warm-up skipped, one analysis per process.');
   push(`- **scikit-learn**: bench/sklearn_fit.py — RandomForestRegressor(n_estimators=3, max_depth=15, max_features=1.0, bootstrap=True, n_jobs=-1) on the same one-hot targets; the fit alone is timed.`);
   push(`- Medians of ${REPEATS} runs on W1 and W2 and ${REPEATS_W3} on W3 for native and WebAssembly (interleaved round-robin), of ${SKLEARN_REPEATS} scikit-learn fits on W1 and W2 and of ${SKLEARN_REPEATS_W3} on W3 (its fit is by far the slowest step of the run; fewer fits keep the run short).`);
   push('- **Peak memory**: native — the process\'s maximum resident set (`/usr/bin/time -f %M`); WebAssembly — the module\'s memory (`wasmMemory.buffer.byteLength`) at the end of the run, which only grows, so it is the peak; ' +
@@ -331,13 +338,14 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
 
   if (results.length) {
     push('## Speed', '');
-    push('WebAssembly columns: the first analysis in a fresh module ("cold": V8 still compiling the hot code to its optimised tier, the memory still growing) / the same analysis again in that module ("warm", as for every layer after a page\'s first).', '');
-    push('| workload | scikit-learn fit s | native s | native 1t s | wasm threads s, cold / warm | wasm single s, cold / warm | sklearn / native | wasm threads / native, cold / warm | wasm single / native 1t, cold / warm |');
-    push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    push('WebAssembly columns: the module\'s first analysis after its start-up warm-up ("first": the memory still growing) / the same analysis again in that module ("again", as for every layer after a page\'s first); ' +
+         '"no warm-up": the first analysis of a module that skipped the warm-up (V8 still compiling the hot code to its optimised tier meanwhile); "warm-up s": what the warm-up took when the module started.', '');
+    push('| workload | scikit-learn fit s | native s | native 1t s | wasm threads s, first / again | wasm single s, first / again | wasm threads s, no warm-up | warm-up s, threads / single | sklearn / native | wasm threads / native, first / again (no warm-up) | wasm single / native 1t, first / again |');
+    push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of results) {
       push(`| ${r.id} (${r.samples.toLocaleString('en')} × ${r.features.toLocaleString('en')}, ${r.classes} classes) | ${fmtS(r.sklearn.seconds)} | ${fmtS(r.native.seconds)} | ${fmtS(r.native1.seconds)} | ` +
-           `${fmtS(r.threads.seconds)} / ${fmtS(r.threads.warm)} | ${fmtS(r.single.seconds)} / ${fmtS(r.single.warm)} | ${fmtX(r.ratios.sklearn_native)} | ` +
-           `${fmtX(r.ratios.threads_native)} / ${fmtX(r.ratios.threads_native_warm)} | ${fmtX(r.ratios.single_native1)} / ${fmtX(r.ratios.single_native1_warm)} |`);
+           `${fmtS(r.threads.seconds)} / ${fmtS(r.threads.warm)} | ${fmtS(r.single.seconds)} / ${fmtS(r.single.warm)} | ${fmtS(r.fresh.seconds)} | ${fmtS(r.threads.warm_up)} / ${fmtS(r.single.warm_up)} | ${fmtX(r.ratios.sklearn_native)} | ` +
+           `${fmtX(r.ratios.threads_native)} / ${fmtX(r.ratios.threads_native_warm)} (${fmtX(r.ratios.fresh_native)}) | ${fmtX(r.ratios.single_native1)} / ${fmtX(r.ratios.single_native1_warm)} |`);
     }
     push('', '### Targets', '');
     push('| workload | native ≥ N× faster than sklearn | wasm threads within 1.6× of native | wasm single within 3× of native 1t | native peak ≤ limit | wasm threads heap ≤ limit | wasm single heap ≤ limit | wasm α* = native α* | whole documents identical |');
@@ -346,8 +354,8 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
       const target = WORKLOADS[r.id].target;
       const sameAll = Object.values(r.same).every(Boolean);
       const sameAlpha = Object.values(r.same_alpha).every(Boolean);
-      push(`| ${r.id} | ${mark(r.ratios.sklearn_native >= target)} (${fmtX(r.ratios.sklearn_native)} vs ${target}×) | cold ${mark(r.ratios.threads_native <= TARGET_WASM_THREADS)} (${fmtX(r.ratios.threads_native)}), warm ${mark(r.ratios.threads_native_warm <= TARGET_WASM_THREADS)} (${fmtX(r.ratios.threads_native_warm)}) | ` +
-           `cold ${mark(r.ratios.single_native1 <= TARGET_WASM_SINGLE)} (${fmtX(r.ratios.single_native1)}), warm ${mark(r.ratios.single_native1_warm <= TARGET_WASM_SINGLE)} (${fmtX(r.ratios.single_native1_warm)}) | ${mark(r.native.peak_bytes <= r.limit_bytes && r.native1.peak_bytes <= r.limit_bytes)} | ` +
+      push(`| ${r.id} | ${mark(r.ratios.sklearn_native >= target)} (${fmtX(r.ratios.sklearn_native)} vs ${target}×) | first ${mark(r.ratios.threads_native <= TARGET_WASM_THREADS)} (${fmtX(r.ratios.threads_native)}), again ${mark(r.ratios.threads_native_warm <= TARGET_WASM_THREADS)} (${fmtX(r.ratios.threads_native_warm)}); without the warm-up ${fmtX(r.ratios.fresh_native)} | ` +
+           `first ${mark(r.ratios.single_native1 <= TARGET_WASM_SINGLE)} (${fmtX(r.ratios.single_native1)}), again ${mark(r.ratios.single_native1_warm <= TARGET_WASM_SINGLE)} (${fmtX(r.ratios.single_native1_warm)}) | ${mark(r.native.peak_bytes <= r.limit_bytes && r.native1.peak_bytes <= r.limit_bytes)} | ` +
            `${mark(r.threads.heap_bytes <= r.limit_bytes)} | ${mark(r.single.heap_bytes <= r.limit_bytes)} | ${sameAlpha ? 'yes' : '**NO**'} | ${sameAll ? 'yes' : '**no** (below)'} |`);
     }
     push('', '### Peak memory (MiB)', '');
@@ -358,14 +366,14 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
            `${fmtMiB(r.single.heap_bytes)} | ${fmtMiB(r.threads.rss_bytes)} | ${fmtMiB(r.single.rss_bytes)} | ${fmtMiB(r.sklearn.peak_bytes)} |`);
     }
     push('', '### Process wall times (s, medians) and the results', '');
-    push('Wall time of the whole process: native includes reading the .npy files and writing the JSON; WebAssembly also Node\'s start and compiling and instantiating the module.', '');
+    push('Wall time of the whole process: native includes reading the .npy files and writing the JSON; WebAssembly also Node\'s start and compiling and instantiating the module, and its warm-up (the threads and single columns; analysing the layer twice, too).', '');
     push('| workload | native | native 1t | wasm threads | wasm single | α* | τ* | wavelets | every run | all probe times (s) |');
     push('|---|---:|---:|---:|---:|---:|---:|---:|---|---|');
     for (const r of results) {
       const sameText = Object.values(r.same).every(Boolean) ? 'identical documents'
         : Object.entries(r.same).filter(([, v]) => !v).map(([k]) => !r[k].all.length ? `${k}: no run succeeded` : `${k}: ${r.diffs[k].count} number${r.diffs[k].count === 1 ? ' differs' : 's differ'}` +
           ` (largest relative difference ${r.diffs[k].maxRelative.toExponential(1)}, first at ${r.diffs[k].first}); α* ${r.same_alpha[k] ? 'identical' : '**differs**'}`).join('; ');
-      const all = ['sklearn', 'native', 'native1', 'threads', 'single'].map((k) => `${k} ${r[k].all.map(fmtS).join('/')}`).join('; ');
+      const all = ['sklearn', 'native', 'native1', 'threads', 'single', 'fresh'].map((k) => `${k} ${r[k].all.map(fmtS).join('/')}`).join('; ');
       push(`| ${r.id} | ${fmtS(r.native.wall)} | ${fmtS(r.native1.wall)} | ${fmtS(r.threads.wall)} | ${fmtS(r.single.wall)} | ${r.alpha.toFixed(4)} | ${r.tau_star.toFixed(2)} | ${r.wavelets} | ${sameText} | ${all} |`);
     }
     push('', '"every run": the layer\'s results document (timing and file name aside) of every native run (both thread counts) and every WebAssembly run compared with the first native run, number by number; ' +

@@ -4,11 +4,14 @@
 // labels into the module's heap and runs the same analysis as `sparsity-probe analyze X.npy
 // labels.npy --seeds 1`. Prints one JSON line:
 //   { build, threads, seconds (the layer's own "seconds": the probe, no file reading),
-//     wall (analyzeStaged as seen from JavaScript), heap_bytes (the WebAssembly memory at the end;
+//     wall (analyzeStaged as seen from JavaScript), warm_up_seconds (the module's start-up warm-up,
+//     as the worker runs it; null with --no-warm-up), heap_bytes (the WebAssembly memory at the end;
 //     it only grows, so this is its peak), max_rss_kib (this Node process), layer (the result) }
 //
 // usage: node bench/wasm_probe.mjs single|threads FOLDER NAME [--threads N] [--seeds N] [--dir DIR]
-//   DIR holds the builds (default build/wasm)
+//                                  [--no-warm-up] [--cold-only]
+//   DIR holds the builds (default build/wasm); --no-warm-up skips the warm-up that
+//   src/js/probe-worker.js runs when it starts; --cold-only analyses once
 //        node bench/wasm_probe.mjs single|threads --check [--dir DIR]   (loads the module only)
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -70,6 +73,7 @@ async function main() {
   if (build === 'threads') options.pthreadPoolSize = threads;
   const core = await factory(options);
   if (build === 'threads') core.setThreadLimit(threads);
+  const warmUp = !process.argv.includes('--no-warm-up');
   if (folder === '--check') {
     // Only that the module loads and answers (the driver checks its copy of the builds).
     process.stdout.write(JSON.stringify({ build, version: core.version() }) + '\n');
@@ -104,9 +108,11 @@ async function main() {
     return { result, wall };
   };
 
-  // The first analysis in a fresh module pays for V8 compiling the hot code to its optimised tier
-  // and for growing the memory; a page analysing a model's layers pays that once, for the first.
-  // Both are reported: `seconds` (first, "cold") and `warm_seconds` (the same analysis again).
+  // The first analysis in a module pays for growing the memory and, unless the module warmed up
+  // as the worker does when it starts, for V8 compiling the hot code to its optimised tier; a page
+  // analysing a model's layers pays that once, for the first. Both are reported: `seconds`
+  // (first, "cold") and `warm_seconds` (the same analysis again).
+  const warmUpSeconds = warmUp ? core.warmUp() : null;
   const first = analyse();
   const warm = process.argv.includes('--cold-only') ? null : analyse();
   const result = first.result;
@@ -114,7 +120,7 @@ async function main() {
   const heapBytes = memory().byteLength;
   const maxRssKib = process.resourceUsage().maxRSS;
   process.stdout.write(JSON.stringify({
-    build, threads: build === 'threads' ? threads : 1, seconds: result.seconds, wall,
+    build, threads: build === 'threads' ? threads : 1, seconds: result.seconds, wall, warm_up_seconds: warmUpSeconds,
     warm_seconds: warm ? warm.result.seconds : null,
     heap_bytes: heapBytes, max_rss_kib: maxRssKib, layer: result,
   }) + '\n');

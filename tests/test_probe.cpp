@@ -8,6 +8,7 @@
 #include "sparsity_probe/probe.hpp"
 #include "sparsity_probe/results.hpp"
 #include "sparsity_probe/synthetic.hpp"
+#include "sparsity_probe/warm_up.hpp"
 
 using namespace sparsity_probe;
 
@@ -49,6 +50,20 @@ TEST_CASE("the same input and seed give byte-identical results whatever the thre
     settings.seed = 1;
     const LayerResult other = probe_demo("spiral", 0.1, settings, 3000);
     CHECK(other.per_seed[0].alpha != one.per_seed[0].alpha);
+}
+
+TEST_CASE("the engine warm-up finds a structured layer's alpha*, the same every time, and leaves no state behind") {
+    Settings settings;
+    settings.seeds = 1;
+    const LayerResult before = probe_demo("circles", 0.05, settings, 2000);
+    const double alpha = warm_up();
+    // Random ReLU features of Gaussian shells separate the classes well but not perfectly.
+    CHECK(std::isfinite(alpha));
+    CHECK(alpha > 0.0);
+    CHECK(alpha < 1.0);
+    CHECK(warm_up() == alpha);
+    const LayerResult after = probe_demo("circles", 0.05, settings, 2000);
+    CHECK(document(before, settings) == document(after, settings));
 }
 
 TEST_CASE("progress reaches every tree and every seed, in order, ending at 100%") {

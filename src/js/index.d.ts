@@ -117,6 +117,8 @@ export interface Probe {
   readonly build: 'threads' | 'single';
   readonly threads: number;
   readonly version: string;
+  // Seconds the start-up warm-up took (null when skipped; -1 when it failed, e.g. out of memory).
+  readonly warmUpSeconds: number | null;
   analyze(request: {
     name?: string;
     data: Float32Array | Float64Array;
@@ -167,6 +169,9 @@ export interface ProbeOptions {
   threads?: 'auto' | 'threads' | 'single' | boolean;
   maxThreads?: number;            // cap of the worker pool, default 8
   moduleBaseUrl?: string | URL;   // where sparsity-probe-{threads,single}.{js,wasm} are served
+  // Probe a small synthetic layer once when the worker starts (default true), so that the
+  // engine's optimising compiler has run before the first real layer; false skips it.
+  warmUp?: boolean;
 }
 
 export function createProbe(options?: ProbeOptions): Promise<Probe>;

@@ -41,10 +41,11 @@ async function chooseBuild(requested) {
 }
 
 class WorkerHost {
-  constructor(build, moduleUrl, poolSize) {
+  constructor(build, moduleUrl, poolSize, warmUp) {
     this.build = build;
     this.moduleUrl = moduleUrl;
     this.poolSize = poolSize;
+    this.warmUp = warmUp;
     this.worker = null;
     this.ready = null;
     this.listener = null;
@@ -69,7 +70,7 @@ class WorkerHost {
         else if (message.type === 'init-failed' || message.type === 'crash') reject(new Error(`cannot start the ${this.build} WebAssembly build: ${message.message}`));
       };
     });
-    this.worker.postMessage({ type: 'init', moduleUrl: this.moduleUrl, poolSize: this.build === 'threads' ? this.poolSize : 0 });
+    this.worker.postMessage({ type: 'init', moduleUrl: this.moduleUrl, poolSize: this.build === 'threads' ? this.poolSize : 0, warmUp: this.warmUp });
     return this.ready;
   }
 
@@ -92,11 +93,12 @@ class WorkerHost {
 }
 
 class Probe {
-  constructor(host, version) {
+  constructor(host, version, warmUpSeconds) {
     this.host = host;
     this.build = host.build;
     this.threads = host.build === 'threads' ? host.poolSize : 1;
     this.version = version;
+    this.warmUpSeconds = warmUpSeconds;
     this.queue = [];
     this.running = null;
     this.nextId = 1;
@@ -285,15 +287,18 @@ function describe(value) {
  * Start the probe. options.threads: 'auto' (default), 'threads' / true, or 'single' / false.
  * options.maxThreads caps the worker pool (default 8). options.moduleBaseUrl: where the
  * sparsity-probe-{threads,single}.{js,wasm} files are served (default: the build output).
+ * options.warmUp (default true): the worker probes a small synthetic layer when it starts, so that
+ * the engine has compiled the hot code to its optimising tier before the first real layer (a
+ * worker restarted after a cancellation warms up again).
  */
 export async function createProbe(options = {}) {
-  const { threads = 'auto', maxThreads = 8, moduleBaseUrl = defaultModuleBase } = options;
+  const { threads = 'auto', maxThreads = 8, moduleBaseUrl = defaultModuleBase, warmUp = true } = options;
   if (!(await simd())) throw new Error('this engine does not support WebAssembly SIMD, which the probe needs');
   const build = await chooseBuild(threads);
   const hardware = inNode ? await nodeThreads() : hardwareThreads();
   const poolSize = Math.max(1, Math.min(hardware, maxThreads));
   const moduleUrl = new URL(`sparsity-probe-${build}.js`, moduleBaseUrl).href;
-  const host = new WorkerHost(build, moduleUrl, poolSize);
-  const { version } = await host.start();
-  return new Probe(host, version);
+  const host = new WorkerHost(build, moduleUrl, poolSize, warmUp !== false);
+  const { version, warmUpSeconds } = await host.start();
+  return new Probe(host, version, warmUpSeconds);
 }

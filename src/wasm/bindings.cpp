@@ -6,6 +6,7 @@
 #include <emscripten/val.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -27,6 +28,7 @@
 #include "sparsity_probe/readers.hpp"
 #include "sparsity_probe/results.hpp"
 #include "sparsity_probe/synthetic.hpp"
+#include "sparsity_probe/warm_up.hpp"
 
 using emscripten::val;
 namespace sp = sparsity_probe;
@@ -458,6 +460,18 @@ val linear_grid(double grid_size) {
 
 std::string version() { return SPARSITY_PROBE_VERSION; }
 
+// Seconds the warm-up took; a failure (out of memory in a tab already short of it) only means the
+// first layer runs on the baseline code, so it is reported as -1 rather than thrown.
+double warm_up() {
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        sp::warm_up();
+    } catch (...) {
+        return -1.0;
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(sparsity_probe) {
@@ -480,4 +494,5 @@ EMSCRIPTEN_BINDINGS(sparsity_probe) {
     emscripten::function("linearGrid", &linear_grid);
     emscripten::function("setThreadLimit", &sp::set_thread_limit);
     emscripten::function("version", &version);
+    emscripten::function("warmUp", &warm_up);
 }

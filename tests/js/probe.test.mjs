@@ -23,6 +23,20 @@ for (const build of ['threads', 'single']) {
       if (build === 'single') assert.equal(probe.threads, 1);
     });
 
+    test('warms the engine up when it starts, unless asked not to, with the same numbers either way', async () => {
+      assert.equal(typeof probe.warmUpSeconds, 'number');
+      assert.ok(probe.warmUpSeconds > 0, `warm-up took ${probe.warmUpSeconds} s`);
+      const cold = await createProbe({ threads: build, warmUp: false });
+      try {
+        assert.equal(cold.warmUpSeconds, null);
+        const data = await probe.demo('circles', { samples: 600 });
+        const layer = { name: 'circles', data: data.data, shape: data.shape, labels: data.labels, settings: { seeds: 1 } };
+        assert.deepEqual(comparable(await cold.analyze(layer)), comparable(await probe.analyze(layer)));
+      } finally {
+        cold.close();
+      }
+    });
+
     test('the spiral demo gives the CLI numbers', async () => {
       const expected = cliJson(['demo', 'spiral']).layers[0];
       const data = await probe.demo('spiral');
