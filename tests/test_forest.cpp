@@ -168,11 +168,18 @@ TEST_CASE("the histogram search of large nodes finds the same optimum (brute for
     check_seeds_against_brute_force(5, 0, 3, 2000, 4, 3, 40, 300);
 }
 
-// A histogram node with at least 256 samples per class present keeps its histograms, and its
-// larger child derives its own by taking the sibling's members out (left or right child, down a
-// chain of such nodes): 2 classes and about 3,160 distinct samples at the root.
+// A histogram node whose larger child holds at least 50 samples per class present keeps its
+// histograms, and that child derives its own by taking the sibling's members out (left or right
+// child, down a chain of such nodes): 2 classes and about 3,160 distinct samples at the root.
 TEST_CASE("histograms derived from the parent's find the same optimum (brute force)") {
     check_seeds_against_brute_force(7, 0, 3, 5000, 3, 2, 30, 400);
+}
+
+// A node that can derive searches histograms from 50 samples per class, half of what a fresh fill
+// needs: about 380 distinct samples at the root (a fresh fill from 200 on, 2 classes), whose
+// larger children of 100 to 199 samples derive.
+TEST_CASE("histograms derived below the fresh-fill threshold find the same optimum (brute force)") {
+    check_seeds_against_brute_force(7, 0, 6, 600, 3, 2, 30, 600);
 }
 
 // Nodes of a weight above 16,383 count in 32-bit cells (class_histogram.hpp): about 12,600

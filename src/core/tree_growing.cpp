@@ -1,6 +1,7 @@
 // Growing one tree: bootstrap, then depth-first splitting. Nodes with many samples per class
 // search class histograms of the bin codes (histogram_split); a large one keeps them, so that its
-// larger child derives its own from them by taking out the smaller sibling. Below that, every
+// larger child derives its own from them by taking out the smaller sibling, which pays down to
+// fewer samples per class than a fresh fill does. Below that, every
 // feature keeps the node's samples as one list ordered by bin code (counting-sorted at the first
 // such node, into a block sized by it); a split partitions each list stably, so children inherit
 // the order and no node above `exact_below` samples sorts anything. Both place candidate
@@ -132,6 +133,10 @@ constexpr std::size_t fork_entries = std::size_t{1} << 18;
 // one costs a pass over the node, reading it bins x classes cells, so below this the sweep of the
 // bin-ordered lists is cheaper (measured on the benchmark's layers, 256 bins, 10 classes).
 constexpr std::size_t histogram_samples_per_class = 100;
+// A node that can derive its histograms from its parent's (taking out a sibling that is often a
+// tenth of it or less) needs no pass over itself, only the walk: it searches histograms down to
+// this many samples per class (W2: 6.75 -> 6.16 G instructions; 30 and 100 measured more).
+constexpr std::size_t derived_histogram_samples_per_class = 50;
 
 // Where a node's histograms come from: buffer `buffer` of its grower, filled afresh, or (derive)
 // holding the parent's, from which the sibling's members (sample ids) are taken out.
@@ -146,9 +151,10 @@ struct HistogramSource {
 // child's subtree fills others, so that the larger right child can still derive its own.
 constexpr std::size_t max_histogram_buffers = 3;
 // Kept histograms are d x 256 x classes cells, walked from memory rather than from a cache-sized
-// scratch, and each buffer is a block the process touches: they are kept only where the child's
-// fill they spare is larger (at least 256 x classes members) and the block stays within this.
-constexpr std::size_t max_histogram_buffer_bytes = std::size_t{8} << 20;
+// scratch, and each buffer is a block the process touches: they are kept only where the larger
+// child may derive its own (derived_histogram_samples_per_class) and the block stays within this
+// (W2's 1,280 features x 256 bins x 16 cells of 16 bits: 10.5 MB).
+constexpr std::size_t max_histogram_buffer_bytes = std::size_t{16} << 20;
 
 class TreeGrower {
 public:
@@ -271,7 +277,9 @@ private:
         const bool can_split = depth < static_cast<std::uint32_t>(settings_.depth) && classes_here > 1 &&
                                end - begin >= 2 * settings_.min_samples_leaf;
         const bool exact = end - begin < settings_.exact_below;
-        const bool histogram = !exact && uses_histograms(end - begin, classes_here);
+        // A derived node keeps its parent's columns, so only one that lost few classes derives.
+        const bool derivable = source.derive && 4 * buffers_[source.buffer]->classes <= 5 * classes_here;
+        const bool histogram = !exact && uses_histograms(end - begin, classes_here, derivable);
         const bool opens_exact = can_split && exact && !exact_.active;
         // Sweeps and a new exact subtree read the node's lists, which a parent searched with
         // histograms did not partition.
@@ -505,8 +513,8 @@ private:
         }
     }
 
-    static bool uses_histograms(std::size_t count, std::size_t classes) {
-        return count >= histogram_samples_per_class * classes;
+    static bool uses_histograms(std::size_t count, std::size_t classes, bool derivable) {
+        return count >= (derivable ? derived_histogram_samples_per_class : histogram_samples_per_class) * classes;
     }
 
     // The search of large nodes, without lists: per feature, the node's weight per (bin, class)
@@ -519,7 +527,7 @@ private:
     bool worth_keeping(std::size_t count, std::size_t classes, bool narrow) const {
         const std::size_t row_bytes = narrow ? padded_classes<std::uint16_t>(classes) * sizeof(std::uint16_t)
                                              : padded_classes<std::uint32_t>(classes) * sizeof(std::uint32_t);
-        return tries_ == d_ && count >= BinnedFeatures::max_bins * classes &&
+        return tries_ == d_ && count >= derived_histogram_samples_per_class * classes &&
                d_ * BinnedFeatures::max_bins * row_bytes <= max_histogram_buffer_bytes;
     }
 
@@ -535,8 +543,8 @@ private:
             buffer = buffers_[source.buffer].get();
         }
         // Columns of classes the node lacks cost the walk as much as present ones: a node with
-        // far fewer classes than its ancestor's buffer fills its own. Derived histograms keep
-        // their parent's cells.
+        // far fewer classes than its ancestor's buffer fills its own (the same test as in
+        // grow_node). Derived histograms keep their parent's cells.
         const bool derive = source.derive && 4 * buffer->classes <= 5 * classes_here;
         if (derive ? buffer->narrow : narrow_fill)
             return histogram_split_into<std::uint16_t>(id, begin, end, all, source, classes_here, *buffer, kept, derive);
