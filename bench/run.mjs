@@ -160,11 +160,15 @@ function workload(id) {
   const sklearnRepeats = id === 'W3' ? SKLEARN_REPEATS_W3 : SKLEARN_REPEATS;
   const repeats = id === 'W3' ? REPEATS_W3 : REPEATS;
 
+  // The scikit-learn fits are spread over the rounds below (round floor((k + 1/2) · rounds / fits)
+  // for fit k), so that a drift in the machine's speed during the run touches the peer and the
+  // probe alike rather than the fits at its start only.
   const sklearn = [];
-  for (let r = 0; r < sklearnRepeats; ++r) {
-    log(`${id}: scikit-learn fit ${r + 1}/${sklearnRepeats}`);
+  const fitRound = (k) => Math.floor(((k + 0.5) * repeats) / sklearnRepeats);
+  const fit = () => {
+    log(`${id}: scikit-learn fit ${sklearn.length + 1}/${sklearnRepeats}`);
     sklearn.push(sklearnRun(folder, id));
-  }
+  };
   // Round-robin, so that a change in the machine's load touches every configuration alike. A run
   // that fails (a build in flux, out of memory) is reported, not fatal.
   const runs = { native: [], native1: [], threads: [], single: [], fresh: [] };
@@ -178,6 +182,7 @@ function workload(id) {
     }
   };
   for (let r = 0; r < repeats; ++r) {
+    while (sklearn.length < sklearnRepeats && fitRound(sklearn.length) === r) fit();
     log(`${id}: native (all cores), native (1 thread), wasm threads, wasm single, wasm threads without warm-up: round ${r + 1}/${repeats}`);
     attempt('native', () => nativeRun(folder, id, 0));
     attempt('native1', () => nativeRun(folder, id, 1));
@@ -185,6 +190,7 @@ function workload(id) {
     attempt('single', () => wasmRun(folder, id, 'single'));
     attempt('fresh', () => wasmRun(folder, id, 'threads', true));
   }
+  while (sklearn.length < sklearnRepeats) fit();
   const reference = (runs.native[0] || runs.native1[0] || {}).layer;
   if (!reference) throw new Error(`${id}: every native run failed: ${errors.native}`);
   const same = {}; // whole documents (timings aside) identical to the first native run's
@@ -332,7 +338,7 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
   push(`- **wasm threads** / **wasm single**: build/wasm/sparsity-probe-{threads,single} (copied with the CLI to bench/data/snapshot/ right after building, so that a rebuild during the run cannot touch what is measured) loaded in Node by bench/wasm_probe.mjs (threads build with a pool of ${wasmThreads}, as \`createProbe\` gives Node), the module first runs the warm-up that the worker of src/js (and so the web page) runs when it starts (\`warmUp()\`: the probe of a 2,000 × 128 synthetic layer, so that V8 compiles the hot code to its optimised tier before the first real layer), then the layer is staged into the module's heap from the same .npy files and analysed twice in that module (first, then again). ` +
        '**wasm threads, no warm-up**: a fresh threads module\'s first analysis with that warm-up skipped, one analysis per process.');
   push(`- **scikit-learn**: bench/sklearn_fit.py — RandomForestRegressor(n_estimators=3, max_depth=15, max_features=1.0, bootstrap=True, n_jobs=-1) on the same one-hot targets; the fit alone is timed.`);
-  push(`- Medians of ${REPEATS} runs on W1 and W2 and ${REPEATS_W3} on W3 for native and WebAssembly (interleaved round-robin), of ${SKLEARN_REPEATS} scikit-learn fits on W1 and W2 and of ${SKLEARN_REPEATS_W3} on W3 (its fit is by far the slowest step of the run; fewer fits keep the run short).`);
+  push(`- Medians of ${REPEATS} runs on W1 and W2 and ${REPEATS_W3} on W3 for native and WebAssembly (interleaved round-robin), of ${SKLEARN_REPEATS} scikit-learn fits on W1 and W2 and of ${SKLEARN_REPEATS_W3} on W3 (its fit is by far the slowest step of the run; fewer fits keep the run short), the fits spread over the same rounds.`);
   push('- **Peak memory**: native — the process\'s maximum resident set (`/usr/bin/time -f %M`); WebAssembly — the module\'s memory (`wasmMemory.buffer.byteLength`) at the end of the run, which only grows, so it is the peak; ' +
        'the Node process\'s maximum resident set is shown too but is mostly Node itself. Limit: 2 × the input array (samples × features × 4 bytes) + 64 MiB.', '');
 
