@@ -202,11 +202,13 @@ function workload(id) {
     diffs[key] = difference(reference, list.find((m) => comparable(m.layer) !== comparable(reference))?.layer ?? reference);
   }
   const largest = (list, key) => (list.length ? Math.max(...list.map((m) => m[key])) : NaN);
+  // NaN unless every run reported the field (warm_seconds and warm_up_seconds are null when skipped).
+  const medianOf = (list, key) => (list.length && list.every((m) => typeof m[key] === 'number') ? median(list.map((m) => m[key])) : NaN);
   const summary = (list) => ({
-    seconds: list.length ? median(list.map((m) => m.seconds)) : NaN,
-    warm: list.length && list.every((m) => typeof m.warm_seconds === 'number') ? median(list.map((m) => m.warm_seconds)) : NaN,
-    wall: list.length ? median(list.map((m) => m.wall)) : NaN,
-    warm_up: list.length && list.every((m) => typeof m.warm_up_seconds === 'number') ? median(list.map((m) => m.warm_up_seconds)) : NaN,
+    seconds: medianOf(list, 'seconds'),
+    warm: medianOf(list, 'warm_seconds'),
+    wall: medianOf(list, 'wall'),
+    warm_up: medianOf(list, 'warm_up_seconds'),
     all: list.map((m) => m.seconds),
   });
   const result = {

@@ -22,6 +22,10 @@ struct SyntheticData {
     std::vector<std::int64_t> labels;  // 0..classes-1
 };
 
+// make_gaussian_quantiles' labels for row-major points of `dimensions` coordinates: the shells
+// of equal count by distance to the origin, innermost class 0.
+std::vector<std::int64_t> quantile_shell_labels(const std::vector<double>& points, std::size_t dimensions, int classes);
+
 // name: spiral, circles, gaussian-quantiles, moons, xor, random. Throws InputError otherwise.
 SyntheticData make_synthetic(const std::string& name, const SyntheticOptions& options);
 const std::vector<std::string>& synthetic_names();

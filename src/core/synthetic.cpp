@@ -65,16 +65,7 @@ Points circles(const SyntheticOptions& o, Random& random) {
 Points gaussian_quantiles(const SyntheticOptions& o, Random& random) {
     std::vector<double> xy(2 * o.samples);
     for (double& v : xy) v = random.normal();
-    std::vector<std::size_t> order(o.samples);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    auto radius2 = [&](std::size_t i) { return xy[2 * i] * xy[2 * i] + xy[2 * i + 1] * xy[2 * i + 1]; };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return radius2(a) < radius2(b); });
-    // Shell k holds ranks [k n / C, (k + 1) n / C). In 64 bits: rank · classes reaches 10^10 at the
-    // limits, which a 32-bit size_t (WebAssembly) would wrap.
-    std::vector<std::int64_t> label(o.samples);
-    const auto classes = static_cast<std::uint64_t>(o.classes), n = static_cast<std::uint64_t>(o.samples);
-    for (std::size_t rank = 0; rank < o.samples; ++rank)
-        label[order[rank]] = static_cast<std::int64_t>(static_cast<std::uint64_t>(rank) * classes / n);
+    const std::vector<std::int64_t> label = quantile_shell_labels(xy, 2, o.classes);
     Points p;
     for (std::size_t i = 0; i < o.samples; ++i) {
         // One draw per statement: the order of evaluation of function arguments is unspecified
@@ -139,6 +130,23 @@ template <typename T>
 }
 
 }  // namespace
+
+std::vector<std::int64_t> quantile_shell_labels(const std::vector<double>& points, std::size_t dimensions, int classes) {
+    const std::size_t samples = points.size() / dimensions;
+    std::vector<double> radius2(samples, 0.0);
+    for (std::size_t i = 0; i < samples; ++i)
+        for (std::size_t k = 0; k < dimensions; ++k) radius2[i] += points[i * dimensions + k] * points[i * dimensions + k];
+    std::vector<std::size_t> order(samples);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return radius2[a] < radius2[b]; });
+    // Shell k holds ranks [k n / C, (k + 1) n / C). In 64 bits: rank · classes reaches 10^10 at the
+    // limits, which a 32-bit size_t (WebAssembly) would wrap.
+    std::vector<std::int64_t> label(samples);
+    const auto shells = static_cast<std::uint64_t>(classes), n = static_cast<std::uint64_t>(samples);
+    for (std::size_t rank = 0; rank < samples; ++rank)
+        label[order[rank]] = static_cast<std::int64_t>(static_cast<std::uint64_t>(rank) * shells / n);
+    return label;
+}
 
 const std::vector<std::string>& synthetic_names() {
     static const std::vector<std::string> names{"spiral", "circles", "gaussian-quantiles", "moons", "xor", "random"};

@@ -277,9 +277,7 @@ private:
         const bool can_split = depth < static_cast<std::uint32_t>(settings_.depth) && classes_here > 1 &&
                                end - begin >= 2 * settings_.min_samples_leaf;
         const bool exact = end - begin < settings_.exact_below;
-        // A derived node keeps its parent's columns, so only one that lost few classes derives.
-        const bool derivable = source.derive && 4 * buffers_[source.buffer]->classes <= 5 * classes_here;
-        const bool histogram = !exact && uses_histograms(end - begin, classes_here, derivable);
+        const bool histogram = !exact && uses_histograms(end - begin, classes_here, derives(source, classes_here));
         const bool opens_exact = can_split && exact && !exact_.active;
         // Sweeps and a new exact subtree read the node's lists, which a parent searched with
         // histograms did not partition.
@@ -513,6 +511,13 @@ private:
         }
     }
 
+    // Columns of classes the node lacks cost the walk as much as present ones, and derived
+    // histograms keep their parent's columns: only a node that lost few classes derives; one with
+    // far fewer than its ancestor's buffer fills its own.
+    bool derives(const HistogramSource& source, std::size_t classes_here) const {
+        return source.derive && 4 * buffers_[source.buffer]->classes <= 5 * classes_here;
+    }
+
     static bool uses_histograms(std::size_t count, std::size_t classes, bool derivable) {
         return count >= (derivable ? derived_histogram_samples_per_class : histogram_samples_per_class) * classes;
     }
@@ -542,10 +547,7 @@ private:
             if (!buffers_[source.buffer]) buffers_[source.buffer] = sample_.spare_histograms.take();
             buffer = buffers_[source.buffer].get();
         }
-        // Columns of classes the node lacks cost the walk as much as present ones: a node with
-        // far fewer classes than its ancestor's buffer fills its own (the same test as in
-        // grow_node). Derived histograms keep their parent's cells.
-        const bool derive = source.derive && 4 * buffer->classes <= 5 * classes_here;
+        const bool derive = derives(source, classes_here);
         if (derive ? buffer->narrow : narrow_fill)
             return histogram_split_into<std::uint16_t>(id, begin, end, all, source, classes_here, *buffer, kept, derive);
         return histogram_split_into<std::uint32_t>(id, begin, end, all, source, classes_here, *buffer, kept, derive);

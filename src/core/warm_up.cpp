@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <numeric>
 #include <vector>
 
 #include "sparsity_probe/probe.hpp"
 #include "sparsity_probe/random.hpp"
+#include "sparsity_probe/synthetic.hpp"
 
 namespace sparsity_probe {
 
@@ -21,19 +21,11 @@ constexpr int warm_up_classes = 10;
 
 double warm_up() {
     Random random(0x5eed);
-    // Classes are shells of equal count by distance from the centre (make_gaussian_quantiles),
-    // and a random ReLU layer over them gives the deep, structured trees of a real network's layer.
+    // Classes are shells of equal count by distance from the centre, and a random ReLU layer over
+    // them gives the deep, structured trees of a real network's layer.
     std::vector<double> points(warm_up_samples * warm_up_dimensions);
     for (double& v : points) v = random.normal();
-    std::vector<double> radius2(warm_up_samples, 0.0);
-    for (std::size_t i = 0; i < warm_up_samples; ++i)
-        for (std::size_t k = 0; k < warm_up_dimensions; ++k) radius2[i] += points[i * warm_up_dimensions + k] * points[i * warm_up_dimensions + k];
-    std::vector<std::size_t> order(warm_up_samples);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return radius2[a] < radius2[b]; });
-    std::vector<std::int64_t> labels(warm_up_samples);
-    for (std::size_t rank = 0; rank < warm_up_samples; ++rank)
-        labels[order[rank]] = static_cast<std::int64_t>(rank * warm_up_classes / warm_up_samples);
+    const std::vector<std::int64_t> labels = quantile_shell_labels(points, warm_up_dimensions, warm_up_classes);
 
     std::vector<double> weights(warm_up_features * (warm_up_dimensions + 1));
     for (double& v : weights) v = random.normal();
