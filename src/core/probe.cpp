@@ -148,7 +148,7 @@ LayerResult analyze(const Layer& layer, const std::vector<std::int64_t>& labels,
 #if defined(__GLIBC__)
     // glibc keeps freed blocks for reuse (the CLI asks it to keep all of them, huge_pages.cpp),
     // but maps a block above 32 MiB, as the M-term's residuals of a large layer are, apart: it
-    // could not reuse them. W3's peak 155 -> 116 MiB.
+    // could not reuse them. W3's peak 155 -> 117 MiB.
     malloc_trim(0);
 #endif
 
