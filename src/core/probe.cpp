@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <sstream>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
-#include <cmath>
-#include <sstream>
 
 #include "sparsity_probe/binning.hpp"
 #include "sparsity_probe/error.hpp"
