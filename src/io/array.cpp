@@ -251,9 +251,15 @@ std::vector<float> Array::to_floats() const {
     if (dtype.kind == 'f' && dtype.itemsize == 4 && !dtype.big_endian && host_is_little_endian() &&
         (!fortran_order || shape.size() < 2)) {
         if (!out.empty()) std::memcpy(out.data(), raw.data(), out.size() * sizeof(float));
-        bool finite = true;
-        for (const float x : out) finite &= std::isfinite(x);
-        if (finite) return out;
+        // NaN and Inf are the floats whose exponent bits are all set; tested on the bits, the
+        // scan vectorises.
+        std::uint32_t non_finite = 0;
+        for (const float x : out) {
+            std::uint32_t bits;
+            std::memcpy(&bits, &x, sizeof bits);
+            non_finite |= static_cast<std::uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
+        }
+        if (!non_finite) return out;
         for (std::size_t k = 0; k < out.size(); ++k)
             if (!std::isfinite(out[k])) (void)as_float(*this, Decoder<'f', 4, false>::decode(&raw[k * sizeof(float)]), k);
     }
