@@ -271,11 +271,17 @@ void check_bin_moves(std::uint64_t weight_limit) {
     for (const std::size_t classes : {1, 3, 4, 8, 10, 13, 17}) {
         CAPTURE(classes);
         const std::size_t row = padded_classes<Cell>(classes);
-        REQUIRE(row * sizeof(Cell) % 16 == 0);
+        REQUIRE(row * sizeof(Cell) % (sizeof(Cell) == 2 ? 8 : 16) == 0);
+        // The next row's cells follow in a histogram: the step must neither read them into its
+        // sums nor write them.
+        const std::size_t next_row = 8;
         for (int trial = 0; trial < 50; ++trial) {
             // The node's weight is shared among its classes, the largest trials at the limit.
             const std::uint64_t node = trial % 2 ? weight_limit : std::min<std::uint64_t>(weight_limit, 1000 * classes);
-            std::vector<Cell> w(row, 0), l(row, 0), t(row, 0);
+            std::vector<Cell> w(row + next_row, 7), l(row + next_row, 7), t(row + next_row, 7);
+            std::fill_n(w.begin(), row, Cell{0});
+            std::fill_n(l.begin(), row, Cell{0});
+            std::fill_n(t.begin(), row, Cell{0});
             std::uint64_t left_of_node = node;
             for (std::size_t k = 0; k < classes && left_of_node > 0; ++k) {
                 const std::uint64_t total = k + 1 == classes ? left_of_node : random.below(left_of_node + 1);
@@ -301,7 +307,9 @@ void check_bin_moves(std::uint64_t weight_limit) {
             CHECK(w_copy == w);
             const BinSums cleared = move_bin_left<true>(w_copy.data(), l.data(), t.data(), row);
             CHECK(cleared.weight == weight);
-            CHECK(std::all_of(w_copy.begin(), w_copy.end(), [](Cell v) { return v == 0; }));
+            CHECK(std::all_of(w_copy.begin(), w_copy.begin() + static_cast<std::ptrdiff_t>(row), [](Cell v) { return v == 0; }));
+            CHECK(std::all_of(w_copy.begin() + static_cast<std::ptrdiff_t>(row), w_copy.end(), [](Cell v) { return v == 7; }));
+            CHECK(std::all_of(l.begin() + static_cast<std::ptrdiff_t>(row), l.end(), [](Cell v) { return v == 7; }));
         }
     }
 }

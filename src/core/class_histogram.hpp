@@ -5,7 +5,8 @@
 // with T the node's class totals. Every count is a tree's drawn weight, below 2^24 (at most
 // 2^24 samples), so 2 l_k + w_k fits 32 bits, every product fits 64 and the sums are exact in
 // any order: the SIMD paths (SSE2 natively, SIMD128 in WebAssembly) and the scalar one give the
-// same integers. Rows hold a multiple of 16 bytes of classes, the padding columns zero.
+// same integers. Rows hold a multiple of 16 bytes of classes (8 for 16-bit cells), the padding
+// columns zero.
 //
 // Cells of 16 bits serve nodes of weight at most `narrow_weight_limit`: then w, T and 2 l + w
 // stay below 2^15, so the signed 16 x 16 -> 32-bit multiply-adds (pmaddwd, i32x4.dot_i16x8) are
@@ -24,10 +25,12 @@ namespace sparsity_probe {
 
 constexpr std::uint64_t narrow_weight_limit = (1u << 14) - 1;
 
-// Classes per row: a multiple of one 16-byte vector of cells.
+// Classes per row: a multiple of one 16-byte vector of cells, or of 8 bytes for 16-bit cells,
+// whose last half vector is loaded alone (10 classes: rows of 24 bytes, not 32; a kept buffer
+// is read from memory, so its size is what its walk costs).
 template <class Cell = std::uint32_t>
 inline std::size_t padded_classes(std::size_t classes) {
-    constexpr std::size_t multiple = 16 / sizeof(Cell);
+    constexpr std::size_t multiple = (sizeof(Cell) == 2 ? 8 : 16) / sizeof(Cell);
     return (classes + multiple - 1) / multiple * multiple;
 }
 
@@ -116,16 +119,28 @@ inline BinSums move_bin_left(std::uint16_t* w, std::uint16_t* l, const std::uint
 #if defined(__SSE2__)
     __m128i squares = _mm_setzero_si128(), cross = _mm_setzero_si128(), weight = _mm_setzero_si128();
     const __m128i ones = _mm_set1_epi16(1);
-    for (std::size_t k = 0; k < padded; k += 8) {
-        const __m128i wk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + k));
-        const __m128i lk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(l + k));
-        const __m128i tk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(total + k));
+    // Loaded lanes beyond a row's last half vector are zero, so they add nothing.
+    const auto step = [&](__m128i wk, __m128i lk, __m128i tk) {
         const __m128i sk = _mm_add_epi16(_mm_add_epi16(lk, lk), wk);
         squares = _mm_add_epi32(squares, _mm_madd_epi16(wk, sk));
         cross = _mm_add_epi32(cross, _mm_madd_epi16(wk, tk));
         weight = _mm_add_epi32(weight, _mm_madd_epi16(wk, ones));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(l + k), _mm_add_epi16(lk, wk));
+        return _mm_add_epi16(lk, wk);
+    };
+    std::size_t k = 0;
+    for (; k + 8 <= padded; k += 8) {
+        const __m128i lk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(l + k));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(l + k),
+                         step(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + k)), lk,
+                              _mm_loadu_si128(reinterpret_cast<const __m128i*>(total + k))));
         if (Clear) _mm_storeu_si128(reinterpret_cast<__m128i*>(w + k), _mm_setzero_si128());
+    }
+    if (k < padded) {
+        const __m128i lk = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(l + k));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(l + k),
+                         step(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(w + k)), lk,
+                              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(total + k))));
+        if (Clear) _mm_storel_epi64(reinterpret_cast<__m128i*>(w + k), _mm_setzero_si128());
     }
     // The three sums at once: lanes (squares, cross, weight, 0) after two transposing steps.
     const __m128i sc_low = _mm_unpacklo_epi32(squares, cross), sc_high = _mm_unpackhi_epi32(squares, cross);
@@ -139,16 +154,21 @@ inline BinSums move_bin_left(std::uint16_t* w, std::uint16_t* l, const std::uint
 #elif defined(__wasm_simd128__)
     v128_t squares = wasm_i32x4_splat(0), cross = wasm_i32x4_splat(0), weight = wasm_i32x4_splat(0);
     const v128_t ones = wasm_i16x8_splat(1);
-    for (std::size_t k = 0; k < padded; k += 8) {
-        const v128_t wk = wasm_v128_load(w + k);
-        const v128_t lk = wasm_v128_load(l + k);
-        const v128_t tk = wasm_v128_load(total + k);
+    const auto step = [&](v128_t wk, v128_t lk, v128_t tk) {
         const v128_t sk = wasm_i16x8_add(wasm_i16x8_add(lk, lk), wk);
         squares = wasm_i32x4_add(squares, wasm_i32x4_dot_i16x8(wk, sk));
         cross = wasm_i32x4_add(cross, wasm_i32x4_dot_i16x8(wk, tk));
         weight = wasm_i32x4_add(weight, wasm_i32x4_dot_i16x8(wk, ones));
-        wasm_v128_store(l + k, wasm_i16x8_add(lk, wk));
+        return wasm_i16x8_add(lk, wk);
+    };
+    std::size_t k = 0;
+    for (; k + 8 <= padded; k += 8) {
+        wasm_v128_store(l + k, step(wasm_v128_load(w + k), wasm_v128_load(l + k), wasm_v128_load(total + k)));
         if (Clear) wasm_v128_store(w + k, wasm_i16x8_splat(0));
+    }
+    if (k < padded) {
+        wasm_v128_store64_lane(l + k, step(wasm_v128_load64_zero(w + k), wasm_v128_load64_zero(l + k), wasm_v128_load64_zero(total + k)), 0);
+        if (Clear) wasm_v128_store64_lane(w + k, wasm_i16x8_splat(0), 0);
     }
     const v128_t sc = wasm_i32x4_add(wasm_i32x4_shuffle(squares, cross, 0, 4, 1, 5), wasm_i32x4_shuffle(squares, cross, 2, 6, 3, 7));
     const v128_t w0 = wasm_i32x4_add(wasm_i32x4_shuffle(weight, weight, 0, 1, 0, 1), wasm_i32x4_shuffle(weight, weight, 2, 3, 2, 3));
