@@ -153,7 +153,7 @@ constexpr std::size_t max_histogram_buffers = 3;
 // Kept histograms are d x 256 x classes cells, walked from memory rather than from a cache-sized
 // scratch, and each buffer is a block the process touches: they are kept only where the larger
 // child may derive its own (derived_histogram_samples_per_class) and the block stays within this
-// (W2's 1,280 features x 256 bins x 16 cells of 16 bits: 10.5 MB).
+// (W2's 1,280 features x 256 bins x 12 cells of 16 bits: 7.9 MB).
 constexpr std::size_t max_histogram_buffer_bytes = std::size_t{16} << 20;
 
 class TreeGrower {
@@ -649,7 +649,7 @@ private:
         return best;
     }
 
-    // A kept buffer holds every feature's histograms (W2: 10.5 MB), so each feature's slice comes
+    // A kept buffer holds every feature's histograms (W2: 7.9 MB), so each feature's slice comes
     // from memory, and a derived node's first touches of it are the sibling's members in no
     // order: the next feature's slice is asked for while this one is derived and walked.
     static void prefetch_for_writing(const void* start, std::size_t bytes) {
