@@ -620,7 +620,7 @@ private:
             std::uint32_t* const counts = counted ? &buffer.counts[slot * BinnedFeatures::max_bins] : nullptr;
             if (keep && j + 1 < tries_) {
                 const std::size_t next = feature_order_[j + 1];
-                prefetch_for_writing(&cells[next * BinnedFeatures::max_bins * row], data_.bins.bin_count[next] * row * sizeof(Cell));
+                prefetch_slice(&cells[next * BinnedFeatures::max_bins * row], data_.bins.bin_count[next] * row * sizeof(Cell));
             }
             if (derive) {
                 for (std::size_t p = 0; p < count; ++p) {
@@ -652,7 +652,7 @@ private:
     // A kept buffer holds every feature's histograms (W2: 7.9 MB), so each feature's slice comes
     // from memory, and a derived node's first touches of it are the sibling's members in no
     // order: the next feature's slice is asked for while this one is derived and walked.
-    static void prefetch_for_writing(const void* start, std::size_t bytes) {
+    static void prefetch_slice(const void* start, std::size_t bytes) {
 #if defined(__SSE2__)
         const char* p = static_cast<const char*>(start);
         for (std::size_t offset = 0; offset < bytes; offset += 64) _mm_prefetch(p + offset, _MM_HINT_T0);
