@@ -259,9 +259,8 @@ std::vector<float> Array::to_floats() const {
             std::memcpy(&bits, &x, sizeof bits);
             non_finite |= static_cast<std::uint32_t>((bits & 0x7F800000u) == 0x7F800000u);
         }
+        // Otherwise the decoding below names the first of them, as for every other dtype.
         if (!non_finite) return out;
-        for (std::size_t k = 0; k < out.size(); ++k)
-            if (!std::isfinite(out[k])) (void)as_float(*this, Decoder<'f', 4, false>::decode(&raw[k * sizeof(float)]), k);
     }
     with_decoder(*this, [&](auto decoder) {
         using D = decltype(decoder);
