@@ -11,11 +11,16 @@ ref=${2:-bench/data/parity}
 cli=${SPARSITY_PROBE_CLI:-$PWD/build/bin/sparsity-probe}  # bench/run.mjs passes its copy of the build
 /usr/bin/python3 bench/generate.py
 mkdir -p "$ref"
-# Which source the record was made from (read by bench/run.mjs for the report).
+# Which source the record was made from (read by bench/run.mjs for the report): this checkout,
+# unless PARITY_SOURCE names another (bench/run.mjs records with CLIs built from older commits).
 if [ "$mode" = record ]; then
-  dirty=$(git status --porcelain -- src include CMakeLists.txt | wc -l)
-  printf '%s %s%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git log -1 --format=%h)" \
-    "$([ "$dirty" -gt 0 ] && echo " plus uncommitted changes to $dirty source files")" > "$ref/RECORDED"
+  if [ -n "${PARITY_SOURCE:-}" ]; then
+    printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$PARITY_SOURCE" > "$ref/RECORDED"
+  else
+    dirty=$(git status --porcelain -- src include CMakeLists.txt | wc -l)
+    printf '%s %s%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git log -1 --format=%h)" \
+      "$([ "$dirty" -gt 0 ] && echo " plus uncommitted changes to $dirty source files")" > "$ref/RECORDED"
+  fi
 fi
 
 # name | folder ('' for demos) | arguments

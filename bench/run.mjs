@@ -264,21 +264,127 @@ function scaling() {
   return rows;
 }
 
-function parity() {
-  const ref = path.join(data, 'parity');
-  const recorded = fs.existsSync(ref) ? fs.readdirSync(ref).filter((f) => f.endsWith('.json')) : [];
-  if (recorded.length === 0) return { recorded: 0 };
-  const newest = Math.max(...recorded.map((f) => fs.statSync(path.join(ref, f)).mtimeMs));
-  const stamp = path.join(ref, 'RECORDED'); // written by parity.sh record: date and commit
-  const recordedAt = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : `${new Date(newest).toISOString()} (file dates; no RECORDED stamp)`;
-  const result = run('bash', [path.join(root, 'bench/parity.sh'), 'check'], { allowFailure: true, env: { ...process.env, SPARSITY_PROBE_CLI: cli } });
-  const lines = result.stdout.trim().split('\n').filter(Boolean);
-  return {
-    recorded: recorded.length, recorded_at: recordedAt, ok: result.status === 0,
-    same: lines.filter((l) => l.startsWith('same:')).length,
-    differs: lines.filter((l) => l.startsWith('DIFFERS')),
-    error: result.status !== 0 && !lines.some((l) => l.startsWith('DIFFERS')) ? result.stderr.trim().split('\n').slice(-3).join(' ') : '',
+// The numbers must not move with the speed work. Both references are built from this
+// repository's history into bench/data/reference/<commit> (git archive, then CMake; kept for the
+// next run), so that a fresh clone checks them with no step by hand:
+// - BEFORE_SPEED_WORK, the last commit before the speed work: every case must give the same
+//   α*, τ*, statuses, counts and strings; its other floats are compared and reported, because
+//   PORTABLE_MATH moved some of them in their last bits on purpose;
+// - PORTABLE_MATH, the commit that gave the core its own exp and log (portable_math.hpp, so that
+//   native and WebAssembly agree to the bit): from it on, every document must stay byte-identical
+//   (timings aside) at 1 and 2 threads.
+const BEFORE_SPEED_WORK = 'e12bf3d';
+const PORTABLE_MATH = '8a783cc';
+const parityScript = path.join(root, 'bench/parity.sh');
+
+function referenceCli(commit) {
+  const dir = path.join(data, 'reference', commit);
+  const binary = path.join(dir, 'build/bin/sparsity-probe');
+  if (fs.existsSync(binary)) return binary;
+  if (spawnSync('git', ['-C', root, 'cat-file', '-e', `${commit}^{commit}`]).status !== 0) {
+    throw new Error(`commit ${commit} is not in this clone's history (a shallow clone?); \`git fetch --unshallow\` brings it`);
+  }
+  log(`building the CLI of ${commit} into ${path.relative(root, dir)}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  run('bash', ['-c', 'git -C "$1" archive "$2" | tar -x -C "$3"', 'archive', root, commit, dir]);
+  const build = path.join(dir, 'build');
+  run('cmake', ['-S', dir, '-B', build, '-G', 'Ninja', '-DCMAKE_BUILD_TYPE=Release'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  run('ninja', ['-C', build, 'sparsity-probe'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return binary;
+}
+
+// bench/parity.sh record with a given CLI, into `dir` (written whole or not at all).
+function record(dir, binary, source) {
+  const partial = `${dir}.partial`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  run('bash', [parityScript, 'record', partial], { env: { ...process.env, SPARSITY_PROBE_CLI: binary, PARITY_SOURCE: source } });
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(partial, dir);
+}
+
+function recordedCases(dir) {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+}
+
+function stampOf(dir) {
+  const stamp = path.join(dir, 'RECORDED');
+  return fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : 'no RECORDED stamp';
+}
+
+// Compares two results documents. Only the numbers computed through exp and log after the
+// forest (N_τ, log N_τ, the angles, the M-term errors and α_mterm) may differ, and they are
+// counted with their largest relative difference; everything else (α*, τ*, the settings, every
+// count, string and status) must be equal, and the shapes alike.
+const LAST_BITS = new Set(['n_tau', 'log_n_tau', 'angle', 'error', 'error_at_zero', 'alpha_mterm', 'alpha_mterm_per_seed']);
+function compareDocuments(before, now) {
+  const mismatches = [];
+  let floats = 0;
+  let maxRelative = 0;
+  const walk = (a, b, where, loose) => {
+    if (Array.isArray(a) || Array.isArray(b)) {
+      if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return mismatches.push(`${where}: ${JSON.stringify(a)?.slice(0, 40)} against ${JSON.stringify(b)?.slice(0, 40)}`);
+      a.forEach((x, i) => walk(x, b[i], `${where}[${i}]`, loose));
+    } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+      for (const key of keys) {
+        if (!(key in a) || !(key in b)) mismatches.push(`${where}.${key}: only in the ${key in a ? 'reference' : 'current'} document`);
+        else walk(a[key], b[key], `${where}.${key}`, LAST_BITS.has(key));
+      }
+    } else if (loose && typeof a === 'number' && typeof b === 'number') {
+      if (a !== b) {
+        floats += 1;
+        maxRelative = Math.max(maxRelative, Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+      }
+    } else if (a !== b) {
+      mismatches.push(`${where}: ${JSON.stringify(a)} against ${JSON.stringify(b)}`);
+    }
   };
+  walk(before, now, '', false);
+  return { mismatches, floats, maxRelative };
+}
+
+function parity() {
+  const result = { before_commit: BEFORE_SPEED_WORK, identical_commit: PORTABLE_MATH };
+  try {
+    const beforeDir = path.join(data, 'parity-before-speed-work');
+    const identicalDir = path.join(data, 'parity');
+    for (const [dir, commit] of [[beforeDir, BEFORE_SPEED_WORK], [identicalDir, PORTABLE_MATH]]) {
+      if (!fs.existsSync(path.join(dir, 'RECORDED')) || recordedCases(dir).length === 0) {
+        log(`recording the parity cases with the CLI of ${commit}`);
+        record(dir, referenceCli(commit), `${commit} (its CLI built from this repository's history, bench/run.mjs)`);
+      }
+    }
+    // Byte-identical to PORTABLE_MATH's documents, at 1 and 2 threads.
+    log(`parity: bench/parity.sh check against ${PORTABLE_MATH}`);
+    const check = run('bash', [parityScript, 'check', identicalDir], { allowFailure: true, env: { ...process.env, SPARSITY_PROBE_CLI: cli } });
+    const lines = check.stdout.trim().split('\n').filter(Boolean);
+    result.identical = {
+      recorded_at: stampOf(identicalDir), ok: check.status === 0, same: lines.filter((l) => l.startsWith('same:')).length,
+      differs: lines.filter((l) => l.startsWith('DIFFERS')),
+      error: check.status !== 0 && !lines.some((l) => l.startsWith('DIFFERS')) ? check.stderr.trim().split('\n').slice(-3).join(' ') : '',
+    };
+    // The same decisive numbers as before the speed work (the check above covers both thread counts).
+    log(`parity: the decisive numbers against ${BEFORE_SPEED_WORK}`);
+    const nowDir = path.join(data, 'parity-now');
+    record(nowDir, cli, 'this run');
+    const cases = recordedCases(beforeDir);
+    result.before = { recorded_at: stampOf(beforeDir), cases: [] };
+    for (const file of cases) {
+      const nowFile = path.join(nowDir, file);
+      const name = file.replace(/\.json$/, '');
+      if (!fs.existsSync(nowFile)) {
+        result.before.cases.push({ name, mismatches: ['no current document'], floats: 0, maxRelative: 0 });
+        continue;
+      }
+      const compared = compareDocuments(JSON.parse(fs.readFileSync(path.join(beforeDir, file), 'utf8')), JSON.parse(fs.readFileSync(nowFile, 'utf8')));
+      result.before.cases.push({ name, ...compared });
+    }
+    result.before.ok = cases.length > 0 && result.before.cases.every((c) => c.mismatches.length === 0);
+  } catch (error) {
+    result.error = String(error && error.message ? error.message : error).split('\n').slice(0, 3).join(' ');
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------- the machine
@@ -412,12 +518,27 @@ function report({ info, loadBefore, loadAfter, results, scalingRows, parityResul
 
   if (parityResult) {
     push('## The same numbers as before the speed work', '');
-    if (!parityResult.recorded) {
-      push('Not checked: no record in bench/data/parity (record one with `bash bench/parity.sh record` on the commit before the speed work).', '');
-    } else if (parityResult.ok) {
-      push(`\`bash bench/parity.sh check\`: all ${parityResult.same} cases (workloads, non-default settings, demos; each with --threads 1 and 2) give byte-identical documents (timings aside) to the record in bench/data/parity (recorded ${parityResult.recorded_at}). **met**`, '');
-    } else {
-      push(`\`bash bench/parity.sh check\` against the record of ${parityResult.recorded_at}: **NOT met** — ${parityResult.differs.length ? parityResult.differs.join('; ') : parityResult.error}`, '');
+    const p = parityResult;
+    if (p.error) push(`Not checked: ${p.error}`, '');
+    if (p.before) {
+      const cases = p.before.cases;
+      const floats = cases.reduce((sum, c) => sum + c.floats, 0);
+      const maxRelative = Math.max(0, ...cases.map((c) => c.maxRelative));
+      const bad = cases.filter((c) => c.mismatches.length);
+      push(`Against ${p.before_commit}, the last commit before the speed work (recorded ${p.before.recorded_at}): ` +
+        (p.before.ok
+          ? `all ${cases.length} cases (workloads, non-default settings, demos) give the same α\*, τ\* (mean, spread and per seed), statuses, wavelet counts, τ grids and settings: every number but those computed through exp and log after the forest. **met** `
+          : `**NOT met** — ${bad.map((c) => `${c.name}: ${c.mismatches.slice(0, 3).join('; ')}`).join(' · ')}. `) +
+        `Of those (N_τ, log N_τ, the angles, the M-term errors, α_mterm), ${floats.toLocaleString('en')} differ, by at most ${maxRelative.toExponential(1)} relative` +
+        (floats ? `: their last bits, since ${p.identical_commit} replaced the C library's exp and log by the core's own, so that native and WebAssembly agree to the bit.` : '.'), '');
+      push('| case | every other number | numbers through exp and log differing | largest relative difference |', '|---|---|---:|---:|');
+      for (const c of cases) push(`| ${c.name} | ${c.mismatches.length ? `**differ** (${c.mismatches.length})` : 'same'} | ${c.floats} | ${c.floats ? c.maxRelative.toExponential(1) : '0'} |`);
+      push('');
+    }
+    if (p.identical) {
+      const q = p.identical;
+      if (q.ok) push(`Against ${p.identical_commit}, the commit that gave the core its own exp and log (recorded ${q.recorded_at}): \`bash bench/parity.sh check\` finds all ${q.same} cases byte-identical (timings aside) with --threads 1 and 2. **met**`, '');
+      else push(`Against ${p.identical_commit} (recorded ${q.recorded_at}), \`bash bench/parity.sh check\`: **NOT met** — ${q.differs.length ? q.differs.join('; ') : q.error}`, '');
     }
   }
   return lines.join('\n');
@@ -467,7 +588,7 @@ function main() {
   const scalingRows = parts.includes('scaling') ? scaling() : [];
   let parityResult = null;
   if (parts.includes('parity')) {
-    log('parity (bench/parity.sh check)');
+    log('parity');
     parityResult = parity();
   }
   const elapsed = Date.now() - startedAt;
