@@ -3,7 +3,7 @@
 # few non-default settings, strips the timings, and either records the documents
 # (`parity.sh record`) or compares them byte for byte with the recorded ones (`parity.sh check`).
 # Every case runs with --threads 1 and --threads 2; both must equal the record.
-#   usage: bash bench/parity.sh record|check [REFDIR]   (default REFDIR: bench/data/parity)
+#   usage: bash bench/parity.sh record|check [REFDIR [KEEPDIR]]   (default REFDIR: bench/data/parity)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:?record or check}
@@ -14,14 +14,17 @@ mkdir -p "$ref"
 # Which source the record was made from (read by bench/run.mjs for the report): this checkout,
 # unless PARITY_SOURCE names another (bench/run.mjs records with CLIs built from older commits).
 if [ "$mode" = record ]; then
-  if [ -n "${PARITY_SOURCE:-}" ]; then
-    printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$PARITY_SOURCE" > "$ref/RECORDED"
-  else
+  source=${PARITY_SOURCE:-}
+  if [ -z "$source" ]; then
     dirty=$(git status --porcelain -- src include CMakeLists.txt | wc -l)
-    printf '%s %s%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git log -1 --format=%h)" \
-      "$([ "$dirty" -gt 0 ] && echo " plus uncommitted changes to $dirty source files")" > "$ref/RECORDED"
+    source=$(git log -1 --format=%h)
+    if [ "$dirty" -gt 0 ]; then source="$source plus uncommitted changes to $dirty source files"; fi
   fi
+  printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$source" > "$ref/RECORDED"
 fi
+# check only: where to keep the --threads 1 documents it made (bench/run.mjs compares them further).
+keep=${3:-}
+[ "$mode" = check ] && [ -n "$keep" ] && mkdir -p "$keep"
 
 # name | folder ('' for demos) | arguments
 cases=(
@@ -50,6 +53,7 @@ for spec in "${cases[@]}"; do
   for threads in 1 2; do
     # shellcheck disable=SC2086
     out=$(cd "$dir" && "$cli" $args --threads $threads --json - | sed -E 's/"seconds": *[0-9.e+-]+/"seconds": 0/g')
+    [ "$mode" = check ] && [ -n "$keep" ] && [ $threads = 1 ] && printf '%s\n' "$out" > "$keep/$name.json"
     if [ "$mode" = record ]; then
       [ $threads = 1 ] && printf '%s\n' "$out" > "$ref/$name.json"
     elif ! diff -q <(printf '%s\n' "$out") "$ref/$name.json" > /dev/null; then

@@ -357,7 +357,9 @@ function parity() {
     }
     // Byte-identical to PORTABLE_MATH's documents, at 1 and 2 threads.
     log(`parity: bench/parity.sh check against ${PORTABLE_MATH}`);
-    const check = run('bash', [parityScript, 'check', identicalDir], { allowFailure: true, env: { ...process.env, SPARSITY_PROBE_CLI: cli } });
+    const nowDir = path.join(data, 'parity-now');  // the check's own --threads 1 documents
+    fs.rmSync(nowDir, { recursive: true, force: true });
+    const check = run('bash', [parityScript, 'check', identicalDir, nowDir], { allowFailure: true, env: { ...process.env, SPARSITY_PROBE_CLI: cli } });
     const lines = check.stdout.trim().split('\n').filter(Boolean);
     result.identical = {
       recorded_at: stampOf(identicalDir), ok: check.status === 0, same: lines.filter((l) => l.startsWith('same:')).length,
@@ -366,8 +368,6 @@ function parity() {
     };
     // The same decisive numbers as before the speed work (the check above covers both thread counts).
     log(`parity: the decisive numbers against ${BEFORE_SPEED_WORK}`);
-    const nowDir = path.join(data, 'parity-now');
-    record(nowDir, cli, 'this run');
     const cases = recordedCases(beforeDir);
     result.before = { recorded_at: stampOf(beforeDir), cases: [] };
     for (const file of cases) {
